@@ -1,0 +1,89 @@
+"""Problems found in records, and the one registry of their stable codes.
+
+A problem is a value, not an exception: every check returns problems, and the CLI formats them.
+Codes never change meaning; docs/errors.md documents each with an example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# code -> one-line description. Add new codes at the end of their block; never renumber.
+CODES: dict[str, str] = {
+    # E0xx: the file cannot be read as one YAML mapping
+    "E001": "file is larger than the size cap",
+    "E002": "file is not valid UTF-8",
+    "E003": "YAML syntax error",
+    "E004": "tab character in indentation",
+    "E005": "duplicate key in a mapping",
+    "E006": "YAML anchor or alias (records never need them)",
+    "E007": "non-standard YAML tag",
+    "E008": "file is empty or its top level is not a mapping",
+    "E009": "file cannot be read",
+    # E1xx: the record does not match its JSON Schema
+    "E101": "required field is missing",
+    "E102": "unknown field",
+    "E103": "number out of range",
+    "E104": "value has the wrong type",
+    "E105": "value is not one of the allowed values",
+    "E106": "text does not have the expected shape",
+    "E107": "list or text is too short or too long",
+    "E108": "list has a duplicate item",
+    "E109": "value breaks another schema rule",
+    # E2xx: rules a schema cannot express
+    "E201": "id does not equal the file name",
+    "E202": "id is used by two records",
+    "E203": "reference to a record that does not exist",
+    "E204": "date is not a real calendar date",
+    "E205": "date is in the future",
+    "E206": "range minimum is larger than its maximum",
+    "E207": "URL is not http(s)",
+    "E208": "record kind does not match its folder",
+    "E209": "first line is not the yaml-language-server schema comment",
+    "E210": "size figure has no matching source",
+    "E211": "source 'supports' names a field the record does not have",
+    "E212": "application window opens after it closes",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one record, at a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code}")
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem whose position is still a path into the record's data.
+
+    Checks work on plain data and return findings; the loader turns them into positioned
+    problems only for files that have any, so clean files are never parsed twice.
+    """
+
+    code: str
+    message: str
+    path: tuple = ()
+    at_key: bool = False
+
+
+def dotted(path: tuple) -> str:
+    """`('format', 'locations', 0, 'city')` -> `format.locations[0].city`."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "the record"

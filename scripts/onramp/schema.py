@@ -1,0 +1,209 @@
+"""The record schemas in schemas/: loaded and compiled once, their vocabularies, and their errors
+turned into findings whose message says what was found and what is expected."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .problems import Finding, dotted
+
+KINDS = ("program", "template", "community")
+DEFS = "defs.schema.json"
+_RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+_LENGTH = {"minItems", "maxItems", "minLength", "maxLength"}
+_SHAPE = {"type", "const", "enum"}  # a branch that failed only these did not match at all
+_LIST_AT_MOST = 12  # list every allowed value when there are at most this many
+
+
+class Schemas:
+    """Every schema in one folder, compiled once per record kind."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.documents = {p.name: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.schema.json"))}
+        resources = [(self._uri(name), Resource.from_contents(doc, default_specification=DRAFT202012))
+                     for name, doc in self.documents.items()]
+        self._registry = Registry().with_resources(resources)
+        self.validators = {
+            kind: Draft202012Validator({"$ref": self._uri(f"{kind}.schema.json")}, registry=self._registry)
+            for kind in KINDS
+        }
+
+    def _uri(self, name: str) -> str:
+        return (self.folder / name).resolve().as_uri()
+
+    @property
+    def defs(self) -> dict:
+        return self.documents[DEFS]["$defs"]
+
+    def vocabulary(self, name: str) -> list[dict]:
+        """The terms of a controlled vocabulary in defs: [{id, title, description, ...}]."""
+        return [{"id": t["const"], **{k.removeprefix("x-"): v for k, v in t.items() if k != "const"}}
+                for t in self.defs[name]["anyOf"]]
+
+    @cached_property
+    def region_members(self) -> dict[str, frozenset[str]]:
+        """Region group -> member country codes; a country is a group of itself."""
+        groups = {t["id"]: frozenset(t["members"]) for t in self.vocabulary("region_group")}
+        countries = {c: frozenset((c,)) for c in self.defs["country"]["enum"]}
+        return countries | groups
+
+    def check(self, kind: str, data: Any) -> list[Finding]:
+        findings: list[Finding] = []
+        for error in self.validators[kind].iter_errors(data):
+            findings.extend(self._translate(error))
+        return findings
+
+    # -- turning jsonschema errors into findings -------------------------------------------
+
+    def _translate(self, error: ValidationError) -> list[Finding]:
+        path = tuple(error.absolute_path)
+        name = dotted(path)
+        value = error.instance
+        rule = error.validator
+        if rule in ("anyOf", "oneOf"):
+            return self._translate_alternatives(error, path, name)
+        if rule == "required":
+            missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+            props = error.schema.get("properties", {})
+            return [Finding("E101", f"missing required field '{key}'{_in(name)}; expected {key}: "
+                                    f"{self.expected(props.get(key, {}))}", path)
+                    for key in missing]
+        if rule in ("additionalProperties", "unevaluatedProperties"):
+            allowed = sorted(error.schema.get("properties", {}))
+            extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
+            return [Finding("E102", f"unknown field '{key}'{_in(name)}; expected one of: {', '.join(allowed)}",
+                            path + (key,), at_key=True) for key in extras]
+        if rule == "type":
+            return [Finding("E104", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
+        if rule in _RANGE:
+            op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[rule]
+            return [Finding("E103", f"{name} is {show(value)}; expected a number {op} {error.validator_value}", path)]
+        if rule in ("enum", "const"):
+            return [Finding("E105", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
+        if rule == "pattern":
+            return [Finding("E106", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
+        if rule in _LENGTH:
+            return [Finding("E107", _length_message(name, value, rule, error.validator_value), path)]
+        if rule == "uniqueItems":
+            index = _first_repeat(value)
+            return [Finding("E108", f"{name} lists {show(value[index])} twice; expected each item once",
+                            path + (index,))]
+        return [Finding("E109", f"{name}: {error.message}", path)]
+
+    def _translate_alternatives(self, error: ValidationError, path: tuple, name: str) -> list[Finding]:
+        """Report the branch the value was evidently meant for, or say what the branches allow."""
+        branches: dict[int, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        meant = [errs for errs in branches.values() if not all(_shape_only(e, path) for e in errs)]
+        if meant:
+            best = min(meant, key=len)
+            return [f for sub in best for f in self._translate(sub)]
+        only_values = all(_values_only(e) for errs in branches.values() for e in errs)
+        code = "E105" if only_values else "E104"
+        return [Finding(code, f"{name} is {show(error.instance)}; expected {self.expected(error.schema)}", path)]
+
+    def expected(self, schema: dict) -> str:
+        """A phrase for what a schema accepts, for messages: its title, or what its parts allow."""
+        schema = self._deref(schema)
+        values = self._allowed_values(schema)
+        if values is not None and len(values) <= _LIST_AT_MOST:
+            return "one of: " + ", ".join(str(v) for v in values)
+        if "title" in schema:
+            return schema["title"]
+        if "anyOf" in schema:
+            return " or ".join(self.expected(s) for s in schema["anyOf"])
+        if "type" in schema:
+            return f"a {schema['type']}"
+        return "a valid value"
+
+    def _allowed_values(self, schema: dict) -> list | None:
+        schema = self._deref(schema)
+        if "enum" in schema:
+            return list(schema["enum"])
+        if "const" in schema:
+            return [schema["const"]]
+        if "anyOf" in schema:
+            out = []
+            for sub in schema["anyOf"]:
+                values = self._allowed_values(sub)
+                if values is None:
+                    return None
+                out.extend(values)
+            return out
+        return None
+
+    def _deref(self, schema: dict) -> dict:
+        while isinstance(schema, dict) and "$ref" in schema and len(schema) <= 2:
+            ref = schema["$ref"]
+            target = ref.split("#/$defs/")[-1]
+            merged = dict(self.defs.get(target, {}))
+            if "title" in schema:  # a local title overrides the definition's
+                merged["title"] = schema["title"]
+            schema = merged
+        return schema
+
+
+def _shape_only(error: ValidationError, path: tuple) -> bool:
+    """True when the value simply is not of this branch's kind (so the branch was not meant)."""
+    if len(error.absolute_path) > len(path):
+        return False
+    if error.validator in ("anyOf", "oneOf"):
+        return all(_shape_only(e, path) for e in error.context)
+    return error.validator in _SHAPE
+
+
+def _values_only(error: ValidationError) -> bool:
+    """True when every branch failed only because the value is not an allowed constant."""
+    if error.validator in ("anyOf", "oneOf"):
+        return all(_values_only(e) for e in error.context)
+    return error.validator in ("const", "enum")
+
+
+def _in(name: str) -> str:
+    return "" if name == "the record" else f" in {name}"
+
+
+def show(value: Any) -> str:
+    """A short, safe rendering of a found value for a message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return "'" + text.replace("\n", "\\n") + "'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list"
+    return type(value).__name__
+
+
+def _length_message(name: str, value: Any, rule: str, limit: int) -> str:
+    unit = "item" if isinstance(value, list) else "character"
+    plural = "" if limit == 1 else "s"
+    if rule.startswith("min"):
+        found = "empty" if not value else f"too short ({len(value)} {unit}s)"
+        return f"{name} is {found}; expected at least {limit} {unit}{plural}"
+    return f"{name} is too long ({len(value)} {unit}s); expected at most {limit} {unit}{plural}"
+
+
+def _first_repeat(items: Iterable) -> int:
+    seen = []
+    for index, item in enumerate(items):
+        if item in seen:
+            return index
+        seen.append(item)
+    return 0

@@ -1,0 +1,302 @@
+"""Validate record files: the schema, then the rules a schema cannot express.
+
+`validate_paths` is what `onramp validate` calls: it loads every record of the catalog (so that
+references resolve even when one file is checked), checks the requested files, and returns their
+problems sorted. Each rule is a small function over plain data that yields findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .load import Loaded, load_file
+from .problems import Finding, Problem, dotted
+from .schema import KINDS, Schemas
+
+RECORD_SUFFIXES = (".yaml", ".yml")
+FOLDER_KIND = {"communities": "community", "templates": "template", "programs": "program"}
+PRAGMA = "# yaml-language-server: $schema="
+DATE_KEYS = frozenset({"accessed", "published", "last_verified", "opens", "closes", "start", "end", "as_of"})
+NOT_IN_FUTURE = frozenset({"accessed", "published", "last_verified"})
+URL_KEYS = frozenset({"url", "source"})
+_DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Which fields refer to which kinds of record: (path pattern, allowed kinds). '*' is any list index.
+REFERENCES = {
+    "program": [(("communities", "*"), ("community",))],
+    "template": [(("communities", "*"), ("community",)), (("design", "examples", "*"), ("program",))],
+    "community": [(("outreach", "*", "program"), ("program", "template"))],
+}
+
+
+@dataclass
+class RecordFile:
+    """A loaded record file and the kind its folder (or, outside the catalog, its text) gives it."""
+
+    loaded: Loaded
+    path: Path
+    kind: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def data(self) -> Any:
+        return self.loaded.data
+
+
+def folder_kind(path: Path) -> str | None:
+    """The kind implied by the nearest catalog folder above the file, if any."""
+    for parent in path.parents:
+        if parent.name in FOLDER_KIND:
+            return FOLDER_KIND[parent.name]
+    return None
+
+
+def record_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file())
+
+
+def catalog_files(root: Path) -> list[Path]:
+    """Every record file of the catalog rooted at root."""
+    return [p for sub in ("communities", "programs") if (root / sub).is_dir() for p in record_files(root / sub)]
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        out.extend(record_files(path) if path.is_dir() else [path])
+    return sorted(set(out))
+
+
+def shown(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_record(path: Path, base: Path) -> RecordFile:
+    loaded = load_file(path, shown(path, base))
+    kind = folder_kind(path.resolve())
+    if kind is None and loaded.ok and loaded.data.get("kind") in KINDS:
+        kind = loaded.data["kind"]
+    return RecordFile(loaded, path, kind)
+
+
+def validate_paths(paths: list[Path], root: Path, today: dt.date | None = None,
+                   base: Path | None = None) -> tuple[list[Problem], int]:
+    """Problems in the record files under paths, checked against the catalog at root.
+
+    Returns the sorted problems and the number of files checked.
+    """
+    today = today or dt.date.today()
+    base = base or Path.cwd()
+    schemas = Schemas(root / "schemas")
+    targets = expand(paths)
+    wanted = {p.resolve() for p in targets}
+    everything = {p.resolve(): p for p in catalog_files(root)} | {p.resolve(): p for p in targets}
+    files = [read_record(p, base) for p in everything.values()]
+    for rf in files:
+        check_record(rf, schemas, today)
+    check_catalog(files)
+    problems = [p for rf in files if rf.path.resolve() in wanted for p in positioned(rf)]
+    return sorted(problems), len(targets)
+
+
+def positioned(rf: RecordFile) -> list[Problem]:
+    """The file's load problems plus its findings, each with a line and column."""
+    out = list(rf.loaded.problems)
+    for f in rf.findings:
+        out.append(rf.loaded.problem(f.code, f.message, f.path, f.at_key))
+    return out
+
+
+def check_record(rf: RecordFile, schemas: Schemas, today: dt.date) -> None:
+    """Everything that can be said about one record on its own."""
+    if not rf.loaded.ok:
+        return
+    data = rf.data
+    if rf.kind is None:
+        found = data.get("kind")
+        rf.findings.append(Finding(
+            "E101" if found is None else "E105",
+            ("missing required field 'kind'" if found is None else f"kind is {found!r}")
+            + f"; expected one of: {', '.join(KINDS)}", ("kind",) if found is not None else ()))
+        return
+    rf.findings.extend(schemas.check(rf.kind, data))
+    for rule in RECORD_RULES:
+        rf.findings.extend(rule(rf, today))
+
+
+# -- rules on one record ------------------------------------------------------------------
+
+def rule_pragma(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    first = (rf.loaded.text or "").split("\n", 1)[0]
+    wanted = f"{rf.kind}.schema.json"
+    if not (first.startswith(PRAGMA) and first.rstrip().endswith(wanted)):
+        yield Finding("E209", f"first line is {first[:60]!r}; expected '{PRAGMA}<path to schemas>/{wanted}' "
+                              "so that editors check and complete the record")
+
+
+def rule_id_is_stem(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    rid = rf.data.get("id")
+    if isinstance(rid, str) and rid != rf.path.stem:
+        yield Finding("E201", f"id is '{rid}' but the file is {rf.path.name}; expected id: {rf.path.stem} "
+                              f"(or rename the file to {rid}.yaml)", ("id",))
+
+
+def rule_kind_matches_folder(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    found = rf.data.get("kind")
+    if found in KINDS and found != rf.kind:
+        home = {"program": "programs/", "template": "programs/templates/", "community": "communities/"}
+        yield Finding("E208", f"kind is '{found}' but the file is in {home[rf.kind]}; expected kind: {rf.kind} "
+                              f"here, or move the file to {home[found]}", ("kind",))
+
+
+def rule_dates(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    for path, value in walk(rf.data):
+        key = path[-1] if path else None
+        if key not in DATE_KEYS or not isinstance(value, str) or not _DATE_SHAPE.match(value):
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            yield Finding("E204", f"{dotted(path)} is '{value}', which is not a calendar date; "
+                                  "expected a real date YYYY-MM-DD", path)
+            continue
+        if key in NOT_IN_FUTURE and day > today:
+            yield Finding("E205", f"{dotted(path)} is {value}, after today ({today.isoformat()}); "
+                                  "expected a date that is not in the future", path)
+
+
+def rule_ranges(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    for path, value in walk(rf.data):
+        if isinstance(value, dict) and set(value) == {"min", "max"}:
+            low, high = value["min"], value["max"]
+            if _number(low) and _number(high) and low > high:
+                yield Finding("E206", f"{dotted(path)}.min is {low} but max is {high}; "
+                                      "expected min <= max", path + ("min",))
+
+
+def rule_urls(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    for path, value in walk(rf.data):
+        if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value):
+            yield Finding("E207", f"{dotted(path)} is {value[:80]!r}; expected an http:// or https:// URL", path)
+
+
+def rule_size_source(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    size = rf.data.get("size")
+    if rf.kind != "community" or not isinstance(size, dict) or not _number(size.get("figure")):
+        return
+    urls = {s.get("url") for s in rf.data.get("sources") or [] if isinstance(s, dict)}
+    source = size.get("source")
+    if source is None:
+        yield Finding("E210", f"size.figure is {size['figure']} but size.source is missing; expected the URL "
+                              "of the source that gives the figure, listed in sources", ("size", "figure"))
+    elif source not in urls:
+        yield Finding("E210", f"size.source {source[:80]!r} is not among this record's sources; "
+                              "expected one of the sources[].url values", ("size", "source"))
+
+
+def rule_supports(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    for index, source in enumerate(rf.data.get("sources") or []):
+        if not isinstance(source, dict) or not isinstance(source.get("supports"), list):
+            continue
+        for j, field_path in enumerate(source["supports"]):
+            if isinstance(field_path, str) and not _has_path(rf.data, field_path.split(".")):
+                yield Finding("E211", f"sources[{index}].supports names '{field_path}', which this record "
+                                      "does not have; expected a dotted path to one of its fields",
+                              ("sources", index, "supports", j))
+
+
+def rule_windows(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+    windows = (rf.data.get("applications") or {}).get("windows") if isinstance(rf.data.get("applications"), dict) else None
+    for index, window in enumerate(windows if isinstance(windows, list) else []):
+        if not isinstance(window, dict):
+            continue
+        opens, closes = _date(window.get("opens")), _date(window.get("closes"))
+        if opens and closes and opens > closes:
+            yield Finding("E212", f"applications.windows[{index}] opens {opens} after it closes {closes}; "
+                                  "expected opens <= closes", ("applications", "windows", index, "opens"))
+
+
+RECORD_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_dates, rule_ranges,
+                rule_urls, rule_size_source, rule_supports, rule_windows)
+
+
+# -- rules across records -----------------------------------------------------------------
+
+def check_catalog(files: list[RecordFile]) -> None:
+    """Unique ids and resolvable references, over every readable record."""
+    kinds: dict[str, str] = {}
+    first_file: dict[str, RecordFile] = {}
+    for rf in sorted(files, key=lambda r: str(r.path)):
+        rid = rf.data.get("id") if rf.loaded.ok else None
+        if not isinstance(rid, str) or rf.kind is None:
+            continue
+        if rid in first_file:
+            rf.findings.append(Finding("E202", f"id '{rid}' is also used by {first_file[rid].loaded.path}; "
+                                               "expected an id no other record has", ("id",)))
+        else:
+            first_file[rid], kinds[rid] = rf, rf.kind
+    for rf in files:
+        if rf.loaded.ok and rf.kind in REFERENCES:
+            rf.findings.extend(reference_findings(rf.data, REFERENCES[rf.kind], kinds))
+
+
+def reference_findings(data: dict, patterns: list, kinds: dict[str, str]) -> Iterator[Finding]:
+    for pattern, allowed in patterns:
+        for path, value in walk(data):
+            if not isinstance(value, str) or not _matches(path, pattern):
+                continue
+            if kinds.get(value) not in allowed:
+                what = " or ".join(allowed)
+                found = f"a {kinds[value]}" if value in kinds else "no record"
+                yield Finding("E203", f"{dotted(path)} is '{value}', but that id names {found}; "
+                                      f"expected the id of a {what} record", path)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every (path, value) in a record, depth first."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from walk(child, path + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from walk(child, path + (index,))
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
+
+
+def _matches(path: tuple, pattern: tuple) -> bool:
+    return len(path) == len(pattern) and all(
+        p == "*" and isinstance(s, int) or p == s for s, p in zip(path, pattern))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _has_path(data: Any, steps: list[str]) -> bool:
+    for step in steps:
+        if not isinstance(data, dict) or step not in data:
+            return False
+        data = data[step]
+    return True
