@@ -68,10 +68,51 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
 
 
 @cli.command()
+@root_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site goes (default: site/ under the root).")
+def build(root: Path | None, site_dir: Path | None) -> None:
+    """Strict build of the catalog site; a failed build leaves the last good site in place."""
+    from .site import BuildFailed, build_site
+
+    root = (root or find_root(Path.cwd())).resolve()
+    show_mkdocs_warnings()
+    try:
+        out = build_site(root, site_dir)
+    except BuildFailed as err:
+        click.echo(f"onramp build: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"built {out}", err=True)
+
+
+@cli.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(root: Path | None, host: str, port: int) -> None:
+    """Build the site and serve it with live reload when a record, schema or template changes."""
+    from .site import serve_site
+
+    root = (root or find_root(Path.cwd())).resolve()
+    serve_site(root, host, port)
+
+
+@cli.command()
 def codes() -> None:
     """List every problem code with its one-line description."""
     for code, text in CODES.items():
         click.echo(f"{code}  {text}")
+
+
+def show_mkdocs_warnings() -> None:
+    """Print mkdocs' warnings (broken links...) to stderr: strict mode fails on them."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
 
 
 def render_problems(problems: list[Problem], count: int, fmt: str) -> str:

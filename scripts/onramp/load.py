@@ -184,7 +184,7 @@ def _construct(loaded: Loaded, text: str) -> None:
         return
     finally:
         loader.dispose()
-    for first, dup in loader.duplicate_keys:
+    for first, dup in sorted(loader.duplicate_keys, key=lambda pair: pair[1].start_mark.index):
         loaded.problems.append(Problem(
             loaded.path, dup.start_mark.line + 1, dup.start_mark.column + 1, "E005",
             f"key '{dup.value}' appears twice in one mapping (first on line {first.start_mark.line + 1}); "

@@ -79,6 +79,7 @@ class Finding:
     message: str
     path: tuple = ()
     at_key: bool = False
+    at_start: bool = False  # about the file as a whole (its first line), not a value
 
 
 def dotted(path: tuple) -> str:

@@ -56,6 +56,41 @@ class Schemas:
         countries = {c: frozenset((c,)) for c in self.defs["country"]["enum"]}
         return countries | groups
 
+    def fields(self, kind: str) -> list[dict]:
+        """Every field of a record kind, depth first: {path, required, expected, description}.
+
+        The record-format page is generated from this, so the docs cannot drift from the schema.
+        """
+        out: list[dict] = []
+        self._walk_fields(self.documents[f"{kind}.schema.json"], "", out, set())
+        return out
+
+    def _walk_fields(self, schema: dict, prefix: str, out: list[dict], seen: set) -> None:
+        schema = self._deref(schema)
+        required = set(schema.get("required", []))
+        for key, sub in schema.get("properties", {}).items():
+            path = f"{prefix}{key}"
+            resolved = self._deref(sub)
+            out.append({"path": path, "required": key in required, "expected": self.expected(sub),
+                        "description": sub.get("description") or resolved.get("description", "")})
+            for part in self._object_parts(resolved):
+                marker = id(part)
+                if marker not in seen:
+                    self._walk_fields(part, f"{path}.", out, seen | {marker})
+
+    def _object_parts(self, schema: dict) -> list[dict]:
+        """The object schemas a field may hold, directly, as list items, or as an anyOf branch."""
+        schema = self._deref(schema)
+        if schema.get("type") == "object" and "properties" in schema:
+            return [schema]
+        if "items" in schema:
+            return self._object_parts(schema["items"])
+        parts = []
+        for key in ("anyOf", "allOf"):
+            for sub in schema.get(key, []):
+                parts.extend(self._object_parts(sub))
+        return parts
+
     def check(self, kind: str, data: Any) -> list[Finding]:
         findings: list[Finding] = []
         for error in self.validators[kind].iter_errors(data):
@@ -97,7 +132,8 @@ class Schemas:
             index = _first_repeat(value)
             return [Finding("E108", f"{name} lists {show(value[index])} twice; expected each item once",
                             path + (index,))]
-        return [Finding("E109", f"{name}: {error.message}", path)]
+        # Rules without a keyword of their own carry their message in the schema (x-message).
+        return [Finding("E109", f"{name} {error.schema.get('x-message') or error.message}", path)]
 
     def _translate_alternatives(self, error: ValidationError, path: tuple, name: str) -> list[Finding]:
         """Report the branch the value was evidently meant for, or say what the branches allow."""
@@ -122,6 +158,8 @@ class Schemas:
             return schema["title"]
         if "anyOf" in schema:
             return " or ".join(self.expected(s) for s in schema["anyOf"])
+        if schema.get("type") == "array":
+            return "a list of " + self.expected(schema.get("items", {})).removeprefix("one of: ")
         if "type" in schema:
             return f"a {schema['type']}"
         return "a valid value"

@@ -8,6 +8,7 @@ problems sorted. Each rule is a small function over plain data that yields findi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from .load import Loaded, load_file
 from .problems import Finding, Problem, dotted
-from .schema import KINDS, Schemas
+from .schema import KINDS, Schemas, show
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 FOLDER_KIND = {"communities": "community", "templates": "template", "programs": "program"}
@@ -57,7 +58,8 @@ def folder_kind(path: Path) -> str | None:
 
 
 def record_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and p.is_file())
+    # not is_dir() rather than is_file(): a broken symlink is reported (E009), not silently skipped
+    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and not p.is_dir())
 
 
 def catalog_files(root: Path) -> list[Path]:
@@ -72,16 +74,21 @@ def expand(paths: list[Path]) -> list[Path]:
     return sorted(set(out))
 
 
+def absolute(path: Path) -> Path:
+    """An absolute path that, unlike resolve(), keeps symlinks as they are named."""
+    return Path(os.path.abspath(path))
+
+
 def shown(path: Path, base: Path) -> str:
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(absolute(path).relative_to(absolute(base)))
     except ValueError:
         return str(path)
 
 
 def read_record(path: Path, base: Path) -> RecordFile:
     loaded = load_file(path, shown(path, base))
-    kind = folder_kind(path.resolve())
+    kind = folder_kind(absolute(path))
     if kind is None and loaded.ok and loaded.data.get("kind") in KINDS:
         kind = loaded.data["kind"]
     return RecordFile(loaded, path, kind)
@@ -93,25 +100,35 @@ def validate_paths(paths: list[Path], root: Path, today: dt.date | None = None,
 
     Returns the sorted problems and the number of files checked.
     """
+    problems, count, _ = check_paths(paths, root, today, base)
+    return problems, count
+
+
+def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
+                base: Path | None = None) -> tuple[list[Problem], int, list[RecordFile]]:
+    """validate_paths, also returning every record file read (the whole catalog plus paths)."""
     today = today or dt.date.today()
     base = base or Path.cwd()
     schemas = Schemas(root / "schemas")
     targets = expand(paths)
-    wanted = {p.resolve() for p in targets}
-    everything = {p.resolve(): p for p in catalog_files(root)} | {p.resolve(): p for p in targets}
+    wanted = {absolute(p) for p in targets}
+    everything = {absolute(p): p for p in catalog_files(root)} | {absolute(p): p for p in targets}
     files = [read_record(p, base) for p in everything.values()]
     for rf in files:
         check_record(rf, schemas, today)
     check_catalog(files)
-    problems = [p for rf in files if rf.path.resolve() in wanted for p in positioned(rf)]
-    return sorted(problems), len(targets)
+    problems = [p for rf in files if absolute(rf.path) in wanted for p in positioned(rf)]
+    return sorted(problems), len(targets), files
 
 
 def positioned(rf: RecordFile) -> list[Problem]:
     """The file's load problems plus its findings, each with a line and column."""
     out = list(rf.loaded.problems)
     for f in rf.findings:
-        out.append(rf.loaded.problem(f.code, f.message, f.path, f.at_key))
+        if f.at_start:
+            out.append(Problem(rf.loaded.path, 1, 1, f.code, f.message))
+        else:
+            out.append(rf.loaded.problem(f.code, f.message, f.path, f.at_key))
     return out
 
 
@@ -127,7 +144,10 @@ def check_record(rf: RecordFile, schemas: Schemas, today: dt.date) -> None:
             ("missing required field 'kind'" if found is None else f"kind is {found!r}")
             + f"; expected one of: {', '.join(KINDS)}", ("kind",) if found is not None else ()))
         return
-    rf.findings.extend(schemas.check(rf.kind, data))
+    declared = data.get("kind")
+    # A record filed in the wrong folder is checked as what it says it is, so that the one
+    # mistake (E208) is not buried under the other schema's complaints.
+    rf.findings.extend(schemas.check(declared if declared in KINDS else rf.kind, data))
     for rule in RECORD_RULES:
         rf.findings.extend(rule(rf, today))
 
@@ -135,11 +155,13 @@ def check_record(rf: RecordFile, schemas: Schemas, today: dt.date) -> None:
 # -- rules on one record ------------------------------------------------------------------
 
 def rule_pragma(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
-    first = (rf.loaded.text or "").split("\n", 1)[0]
-    wanted = f"{rf.kind}.schema.json"
-    if not (first.startswith(PRAGMA) and first.rstrip().endswith(wanted)):
-        yield Finding("E209", f"first line is {first[:60]!r}; expected '{PRAGMA}<path to schemas>/{wanted}' "
-                              "so that editors check and complete the record")
+    first = (rf.loaded.text or "").split("\n", 1)[0].rstrip()
+    declared = rf.data.get("kind")
+    wanted = f"{declared if declared in KINDS else rf.kind}.schema.json"
+    target = first[len(PRAGMA):] if first.startswith(PRAGMA) else ""
+    if not (target.endswith(wanted) and (rf.path.parent / target).is_file()):
+        yield Finding("E209", f"first line is {first[:70]!r}; expected '{PRAGMA}<relative path>/{wanted}' "
+                              "pointing at the schema file, so that editors check and complete the record", at_start=True)
 
 
 def rule_id_is_stem(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
@@ -190,12 +212,13 @@ def rule_urls(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
 
 def rule_size_source(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
     size = rf.data.get("size")
-    if rf.kind != "community" or not isinstance(size, dict) or not _number(size.get("figure")):
+    figure = size.get("figure") if isinstance(size, dict) else None
+    if rf.kind != "community" or figure is None or figure == "unknown":
         return
     urls = {s.get("url") for s in rf.data.get("sources") or [] if isinstance(s, dict)}
     source = size.get("source")
     if source is None:
-        yield Finding("E210", f"size.figure is {size['figure']} but size.source is missing; expected the URL "
+        yield Finding("E210", f"size.figure is {show(figure)} but size.source is missing; expected the URL "
                               "of the source that gives the figure, listed in sources", ("size", "figure"))
     elif source not in urls:
         yield Finding("E210", f"size.source {source[:80]!r} is not among this record's sources; "

@@ -1,0 +1,74 @@
+"""The Catalog: every valid record, indexed by id and kind.
+
+Everything downstream (site, and later match, gaps, export) reads records through a Catalog and
+never re-reads YAML, so that they all agree on one computation of each fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem
+from .schema import Schemas
+from .validate import catalog_files, check_paths
+
+
+class CatalogError(Exception):
+    """The catalog has invalid records; `problems` says where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the catalog records")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    kind: str  # program | template | community
+    path: str  # relative to the catalog root
+    data: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+
+@dataclass
+class Catalog:
+    root: Path
+    schemas: Schemas
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        """Records of one kind, sorted by name then id (the order pages and tables use)."""
+        return sorted((r for r in self.records.values() if r.kind == kind), key=lambda r: (r.name.lower(), r.id))
+
+    @property
+    def programs(self) -> list[Record]:
+        return self.of_kind("program")
+
+    @property
+    def templates(self) -> list[Record]:
+        return self.of_kind("template")
+
+    @property
+    def communities(self) -> list[Record]:
+        return self.of_kind("community")
+
+    def get(self, record_id: str) -> Record | None:
+        return self.records.get(record_id)
+
+
+def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
+    """Validate the whole catalog at root and index it; raise CatalogError if any record is invalid."""
+    root = root.resolve()
+    problems, _, files = check_paths(catalog_files(root), root, today, base=root)
+    if problems:
+        raise CatalogError(problems)
+    catalog = Catalog(root, Schemas(root / "schemas"))
+    for rf in files:
+        catalog.records[rf.data["id"]] = Record(rf.data["id"], rf.kind, rf.loaded.path, rf.data)
+    return catalog

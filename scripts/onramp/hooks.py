@@ -1,0 +1,46 @@
+"""mkdocs hooks (named in mkdocs.yml): generate the catalog pages in memory.
+
+Nothing is written into docs/: pages are mkdocs File objects made from the Catalog, and their
+bodies replace the rendered Markdown in on_page_content. An invalid record stops the build with
+the same positioned lines as `onramp validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from onramp.catalog import CatalogError, load_catalog
+from onramp.site import SiteBuilder, front_matter
+
+_bodies: dict[str, str] = {}
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_files(files: Files, config) -> Files:
+    root = Path(config["config_file_path"]).resolve().parent
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as err:
+        message = "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
+        # The live-reload server prints a traceback for any other exception; a SystemExit is
+        # printed as its message alone, and the server keeps serving the last good build.
+        if _serving:
+            raise SystemExit(message)
+        raise PluginError(message) from None
+    _bodies.clear()
+    for src, (title, body) in SiteBuilder(catalog, root / "site_templates").pages().items():
+        _bodies[src] = body
+        files.append(File.generated(config, src, content=front_matter(title)))
+    return files
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    return _bodies.get(page.file.src_uri, html)
