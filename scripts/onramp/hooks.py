@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from onramp.catalog import CatalogError, load_catalog
-from onramp.site import SiteBuilder, front_matter
+from onramp.site import NAV_PAGES, SiteBuilder, front_matter
 
 _bodies: dict[str, str] = {}
 _serving = False
@@ -38,7 +38,10 @@ def on_files(files: Files, config) -> Files:
     _bodies.clear()
     for src, (title, body) in SiteBuilder(catalog, root / "site_templates").pages().items():
         _bodies[src] = body
-        files.append(File.generated(config, src, content=front_matter(title)))
+        # Set explicitly: mkdocs excludes a top-level templates/ folder by default, and record
+        # pages are kept out of the navigation (thousands of them would slow every build).
+        inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, src, content=front_matter(title), inclusion=inclusion))
     return files
 
 

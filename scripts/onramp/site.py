@@ -15,11 +15,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .catalog import Catalog, Record
+from .catalog import Catalog, Record, load_catalog
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
+NAV_PAGES = frozenset({"programs/index.md", "templates/index.md", "communities/index.md", "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -101,6 +102,10 @@ def front_matter(title: str) -> str:
 class BuildFailed(Exception):
     """The strict build failed; the message says why, and the last good site was left alone."""
 
+    def __init__(self, message: str, problems: list | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
 
 def build_site(root: Path, site_dir: Path | None = None) -> Path:
     """Strict mkdocs build into a temporary folder, swapped in only when it succeeded."""
@@ -111,6 +116,13 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .catalog import CatalogError
+
+    try:  # records first, so that their problems are reported exactly as `onramp validate` does
+        load_catalog(root)
+    except CatalogError as err:
+        lines = "\n".join(p.format() for p in err.problems)
+        raise BuildFailed(f"{len(err.problems)} invalid record value(s):\n{lines}", err.problems) from None
     site_dir = (site_dir or root / "site").resolve()
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
