@@ -109,3 +109,22 @@ def test_messages_say_what_is_expected() -> None:
     problems, _ = validate_paths([ERRORS], ROOT, TODAY, base=ROOT)
     for problem in problems:
         assert "expected" in problem.message, problem.format()
+
+
+def test_fast_and_detailed_validators_agree() -> None:
+    """The Rust validator decides who gets detailed errors; it must never call a bad record good."""
+    from onramp.load import load_file
+    from onramp.schema import Schemas
+    from onramp.validate import catalog_files, expand
+
+    schemas = Schemas(ROOT / "schemas")
+    checked = 0
+    for path in catalog_files(ROOT) + expand([FIXTURES]):
+        loaded = load_file(path)
+        if not loaded.ok:
+            continue
+        for kind in ("program", "template", "community"):
+            detailed = not any(True for _ in schemas.validators[kind].iter_errors(loaded.data))
+            assert schemas.fast[kind].is_valid(loaded.data) == detailed, (path, kind)
+            checked += 1
+    assert checked > 200

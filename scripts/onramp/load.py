@@ -21,6 +21,10 @@ BOM = "\ufeff"
 STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map")
 )
+# An anchor (&a), alias (*a) or tag (!t) can only start a node: after the start of a line,
+# whitespace, or a flow indicator. Prose such as "R&D" or "A & B" does not match; a false
+# match only costs the careful event scan, a miss is impossible.
+_MAYBE_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])(?:[&*]\S|!)", re.M)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -152,7 +156,7 @@ def load_bytes(raw: bytes, loaded: Loaded) -> Loaded:
         loaded.problems.extend(_tab_problems(loaded.path, text))
         if loaded.problems:
             return loaded
-    if "&" in text or "*" in text or "!" in text:
+    if _MAYBE_NODE_PROPERTY.search(text):
         # Only files that could hold an anchor, alias or tag pay for the event scan.
         loaded.problems.extend(_event_problems(loaded.path, text))
         if loaded.problems:

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -47,6 +48,11 @@ class RecordFile:
     @property
     def data(self) -> Any:
         return self.loaded.data
+
+    @cached_property
+    def nodes(self) -> list[tuple[tuple, Any]]:
+        """Every (path, value) in the record, computed once and shared by the rules."""
+        return list(walk(self.data))
 
 
 def folder_kind(path: Path) -> str | None:
@@ -180,7 +186,7 @@ def rule_kind_matches_folder(rf: RecordFile, today: dt.date) -> Iterator[Finding
 
 
 def rule_dates(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
-    for path, value in walk(rf.data):
+    for path, value in rf.nodes:
         key = path[-1] if path else None
         if key not in DATE_KEYS or not isinstance(value, str) or not _DATE_SHAPE.match(value):
             continue
@@ -196,7 +202,7 @@ def rule_dates(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
 
 
 def rule_ranges(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
-    for path, value in walk(rf.data):
+    for path, value in rf.nodes:
         if isinstance(value, dict) and set(value) == {"min", "max"}:
             low, high = value["min"], value["max"]
             if _number(low) and _number(high) and low > high:
@@ -205,7 +211,7 @@ def rule_ranges(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
 
 
 def rule_urls(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
-    for path, value in walk(rf.data):
+    for path, value in rf.nodes:
         if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value):
             yield Finding("E207", f"{dotted(path)} is {value[:80]!r}; expected an http:// or https:// URL", path)
 
@@ -268,12 +274,12 @@ def check_catalog(files: list[RecordFile]) -> None:
             first_file[rid], kinds[rid] = rf, rf.kind
     for rf in files:
         if rf.loaded.ok and rf.kind in REFERENCES:
-            rf.findings.extend(reference_findings(rf.data, REFERENCES[rf.kind], kinds))
+            rf.findings.extend(reference_findings(rf.nodes, REFERENCES[rf.kind], kinds))
 
 
-def reference_findings(data: dict, patterns: list, kinds: dict[str, str]) -> Iterator[Finding]:
+def reference_findings(nodes: list[tuple[tuple, Any]], patterns: list, kinds: dict[str, str]) -> Iterator[Finding]:
     for pattern, allowed in patterns:
-        for path, value in walk(data):
+        for path, value in nodes:
             if not isinstance(value, str) or not _matches(path, pattern):
                 continue
             if kinds.get(value) not in allowed:

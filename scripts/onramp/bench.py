@@ -1,0 +1,101 @@
+"""`make bench`: Onramp's speed as ratios against baselines measured in the same run.
+
+Machines here are shared and noisy, so no figure is judged on its own: each benchmark times a
+baseline (a peer tool, or a bare loop) and Onramp on the same input, one after the other, and
+prints the ratio. Timings are the best of several runs to damp the noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def best_of(runs: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run(cmd: list[str], expect: int = 0) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != expect:
+        raise SystemExit(f"bench: {cmd[0]} exited {result.returncode}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+
+
+def generate_catalog(target: Path, count: int) -> dict[str, list[Path]]:
+    """A catalog of `count` valid records cloned from the real ones, with fresh ids."""
+    shutil.copytree(REPO / "schemas", target / "schemas")
+    sources = {
+        "program": sorted((REPO / "programs").glob("*.yaml")),
+        "template": sorted((REPO / "programs" / "templates").glob("*.yaml")),
+        "community": sorted((REPO / "communities").glob("*.yaml")),
+    }
+    folders = {"program": target / "programs", "template": target / "programs" / "templates",
+               "community": target / "communities"}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    # The real records are kept under their own ids so that every reference still resolves.
+    made: dict[str, list[Path]] = {kind: [] for kind in sources}
+    for kind, paths in sources.items():
+        for path in paths:
+            made[kind].append(Path(shutil.copy(path, folders[kind] / path.name)))
+    pool = [(kind, path) for kind, paths in sources.items() for path in paths]
+    for i in range(max(count - len(pool), 0)):
+        kind, path = pool[i % len(pool)]
+        new_id = f"{path.stem}-copy-{i // len(pool)}"
+        text = path.read_text("utf-8").replace(f"\nid: {path.stem}\n", f"\nid: {new_id}\n", 1)
+        out = folders[kind] / f"{new_id}.yaml"
+        out.write_text(text, "utf-8")
+        made[kind].append(out)
+    return made
+
+
+def bench_validate(count: int, runs: int) -> list[tuple[str, float, float]]:
+    with tempfile.TemporaryDirectory(prefix="onramp-bench-") as tmp:
+        root = Path(tmp)
+        made = generate_catalog(root, count)
+        files = [p for paths in made.values() for p in paths]
+        bin_dir = Path(sys.executable).parent
+        onramp = [str(bin_dir / "onramp"), "validate", "--root", str(root)]
+        bare = [sys.executable, "-c",
+                "import sys, yaml\n"
+                "for name in sys.argv[1:]:\n"
+                "    with open(name, 'rb') as f: yaml.load(f.read().decode('utf-8'), Loader=yaml.CSafeLoader)\n",
+                *map(str, files)]
+        peer = [[str(bin_dir / "check-jsonschema"), "--schemafile", str(root / "schemas" / f"{kind}.schema.json"),
+                 *map(str, paths)] for kind, paths in made.items() if paths]
+        run(onramp)  # warm the file cache, and prove the generated catalog is valid
+        t_onramp = best_of(runs, lambda: run(onramp))
+        t_bare = best_of(runs, lambda: run(bare))
+        t_peer = best_of(1, lambda: [run(cmd) for cmd in peer])
+        return [
+            (f"onramp validate, {len(files)} records vs check-jsonschema (peer)", t_peer, t_onramp),
+            (f"onramp validate, {len(files)} records vs bare C-loader parse", t_bare, t_onramp),
+        ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000, help="generated records (default 10000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing; the best is kept")
+    args = parser.parse_args(argv)
+    rows = bench_validate(args.records, args.runs)
+    print(f"{'benchmark':<70} {'baseline':>9} {'onramp':>9}  onramp/baseline")
+    for name, baseline, ours in rows:
+        print(f"{name:<70} {baseline:8.2f}s {ours:8.2f}s  {ours / baseline:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
