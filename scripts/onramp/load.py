@@ -24,33 +24,19 @@ STANDARD_TAGS = frozenset(
 # An anchor (&a), alias (*a) or tag (!t) can only start a node: after the start of a line,
 # whitespace, or a flow indicator. Prose such as "R&D" or "A & B" does not match; a false
 # match only costs the careful event scan, a miss is impossible.
-_MAYBE_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,])(?:[&*]\S|!)", re.M)
+_PROPERTY_CHARS = re.compile(r"[&*!]")
+_NODE_START_BEFORE = frozenset(" \t\n\r[{,")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
 class RecordLoader(yaml.CSafeLoader):
-    """The C-accelerated safe loader, made strict for records.
+    """The C parser and composer with strict implicit types, used to compose node trees.
 
     Dates stay strings so that `2026-02-30` is a positioned problem rather than a crash; only
-    true/false are booleans, so that `NO` (Norway) stays a country code; `<<` merge keys are plain
-    keys; duplicate keys are recorded instead of silently keeping the last.
+    true/false are booleans, so that `NO` (Norway) stays a country code; `<<` is a plain key.
     """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[yaml.Node, yaml.Node]] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        first: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-            if key in first:
-                self.duplicate_keys.append((first[key], key_node))
-            else:
-                first[key] = key_node
-        return super().construct_mapping(node, deep=deep)
 
 
 def _strict_resolvers() -> dict:
@@ -156,7 +142,7 @@ def load_bytes(raw: bytes, loaded: Loaded) -> Loaded:
         loaded.problems.extend(_tab_problems(loaded.path, text))
         if loaded.problems:
             return loaded
-    if _MAYBE_NODE_PROPERTY.search(text):
+    if _may_hold_node_property(text):
         # Only files that could hold an anchor, alias or tag pay for the event scan.
         loaded.problems.extend(_event_problems(loaded.path, text))
         if loaded.problems:
@@ -168,7 +154,9 @@ def load_bytes(raw: bytes, loaded: Loaded) -> Loaded:
 def _construct(loaded: Loaded, text: str) -> None:
     loader = RecordLoader(text)
     try:
-        data = loader.get_single_data()
+        root = loader.get_single_node()
+        builder = _Builder()
+        data = builder.build(root) if root is not None else None
     except yaml.MarkedYAMLError as err:
         loaded.problems.append(_syntax_problem(loaded.path, err))
         return
@@ -182,13 +170,19 @@ def _construct(loaded: Loaded, text: str) -> None:
     except yaml.YAMLError as err:
         loaded.problems.append(Problem(loaded.path, 1, 1, "E003", f"YAML error: {err}; expected valid YAML"))
         return
+    except _NodeProblem as err:
+        mark = err.node.start_mark
+        loaded.problems.append(Problem(loaded.path, mark.line + 1, mark.column + 1, err.code, err.message))
+        return
     except RecursionError:
         loaded.problems.append(Problem(
             loaded.path, 1, 1, "E003", "YAML is nested too deeply; expected a record a few levels deep"))
         return
     finally:
         loader.dispose()
-    for first, dup in sorted(loader.duplicate_keys, key=lambda pair: pair[1].start_mark.index):
+    if builder.duplicates:  # positions are needed now; a clean file drops its tree to save memory
+        loaded._root = root
+    for first, dup in builder.duplicates:
         loaded.problems.append(Problem(
             loaded.path, dup.start_mark.line + 1, dup.start_mark.column + 1, "E005",
             f"key '{dup.value}' appears twice in one mapping (first on line {first.start_mark.line + 1}); "
@@ -205,6 +199,78 @@ def _construct(loaded: Loaded, text: str) -> None:
             loaded.path, line, column, "E008",
             f"top level is {what}; expected a mapping of fields such as id, kind, name"))
     loaded.data = data
+
+
+class _NodeProblem(Exception):
+    def __init__(self, node: yaml.Node, code: str, message: str) -> None:
+        self.node, self.code, self.message = node, code, message
+
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _SEQ, _MAP = ("tag:yaml.org,2002:" + t for t in
+                                                ("str", "int", "float", "bool", "null", "seq", "map"))
+
+
+class _Builder:
+    """Plain data from a composed node tree, in one tight pass.
+
+    Leaner than PyYAML's generic constructor (so validating costs less than a bare yaml.load),
+    and strict: a node reached twice is an alias, a non-standard tag is refused, duplicate keys
+    are recorded in document order.
+    """
+
+    _numbers = yaml.constructor.SafeConstructor()
+
+    def __init__(self) -> None:
+        self.duplicates: list[tuple[yaml.Node, yaml.Node]] = []
+        self._seen: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _INT:
+                return self._numbers.construct_yaml_int(node)
+            if tag == _FLOAT:
+                return self._numbers.construct_yaml_float(node)
+            if tag == _BOOL:
+                return node.value in ("true", "True", "TRUE")
+            if tag == _NULL:
+                return None
+            raise _NodeProblem(node, "E007", f"tag '{tag}' is not allowed; expected plain values "
+                                             "(strings, numbers, lists, mappings)")
+        marker = id(node)
+        if marker in self._seen:  # the composer shares the node an alias points at
+            raise _NodeProblem(node, "E006", "alias; expected the value written out in full")
+        self._seen.add(marker)
+        if kind is yaml.MappingNode and node.tag == _MAP:
+            out: dict = {}
+            first: dict = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if isinstance(key, (list, dict)):
+                    raise _NodeProblem(key_node, "E003", "a list or mapping used as a key; expected a field name")
+                if key in out:
+                    self.duplicates.append((first[key], key_node))
+                else:
+                    first[key] = key_node
+                out[key] = self.build(value_node)
+            return out
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            return [self.build(item) for item in node.value]
+        raise _NodeProblem(node, "E007", f"tag '{node.tag}' is not allowed; expected plain values "
+                                         "(strings, numbers, lists, mappings)")
+
+
+def _may_hold_node_property(text: str) -> bool:
+    for match in _PROPERTY_CHARS.finditer(text):
+        at = match.start()
+        if at == 0 or text[at - 1] in _NODE_START_BEFORE:
+            following = text[at + 1: at + 2]
+            if match.group() == "!" or (following and not following.isspace()):
+                return True
+    return False
 
 
 def _bad_byte(path: str, raw: bytes, offset: int) -> Problem:
