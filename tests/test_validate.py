@@ -98,7 +98,8 @@ def test_all_problems_of_one_file_are_reported(tmp_path) -> None:
 
 def test_reference_to_a_record_of_the_wrong_kind(tmp_path) -> None:
     text = (FIXTURES / "valid" / "base-program.yaml").read_text()
-    text = text.replace("../../../schemas", str(ROOT / "schemas")).replace("communities: [osint]", "communities: [mats]")
+    text = text.replace("../../../schemas", str(ROOT / "schemas"))
+    text = text.replace("communities: [osint]", "communities: [mats]")
     (tmp_path / "base-program.yaml").write_text(text)
     problems, _ = validate_paths([tmp_path / "base-program.yaml"], ROOT, TODAY, base=tmp_path)
     assert [(p.code, p.line) for p in problems] == [("E203", 24)]

@@ -98,6 +98,25 @@ def serve(root: Path | None, host: str, port: int) -> None:
 
 
 @cli.command()
+@root_option
+@today_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(root: Path | None, today: dt.date | None, as_json: bool) -> None:
+    """Records per kind, and the share of `unknown` per field: where the data is thin."""
+    from .catalog import CatalogError, load_catalog
+    from .stats import catalog_stats, render_stats
+
+    root = (root or find_root(Path.cwd())).resolve()
+    try:
+        catalog = load_catalog(root, today)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    figures = catalog_stats(catalog)
+    click.echo(json.dumps(figures, indent=2) if as_json else render_stats(figures), nl=not as_json)
+
+
+@cli.command()
 def codes() -> None:
     """List every problem code with its one-line description."""
     for code, text in CODES.items():

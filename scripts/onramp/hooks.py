@@ -33,7 +33,7 @@ def on_files(files: Files, config) -> Files:
         # The live-reload server prints a traceback for any other exception; a SystemExit is
         # printed as its message alone, and the server keeps serving the last good build.
         if _serving:
-            raise SystemExit(message)
+            raise SystemExit(message) from None
         raise PluginError(message) from None
     _bodies.clear()
     for src, (title, body) in SiteBuilder(catalog, root / "site_templates").pages().items():

@@ -304,9 +304,11 @@ def _event_problems(path: str, text: str) -> list[Problem]:
             mark = event.start_mark
             where = (mark.line + 1, mark.column + 1)
             if isinstance(event, yaml.AliasEvent):
-                problems.append(Problem(path, *where, "E006", f"alias '*{event.anchor}'; expected the value written out in full"))
+                problems.append(Problem(path, *where, "E006",
+                                        f"alias '*{event.anchor}'; expected the value written out in full"))
             elif getattr(event, "anchor", None):
-                problems.append(Problem(path, *where, "E006", f"anchor '&{event.anchor}'; expected plain values without anchors"))
+                problems.append(Problem(path, *where, "E006",
+                                        f"anchor '&{event.anchor}'; expected plain values without anchors"))
             tag = getattr(event, "tag", None)
             if tag and tag not in STANDARD_TAGS:
                 problems.append(Problem(
@@ -325,7 +327,8 @@ def _syntax_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
     what = err.problem or "invalid YAML"
     if err.context:
         what = f"{what} ({err.context})"
-    return Problem(path, line, column, "E003", f"YAML syntax error: {what}; expected valid YAML (check indentation and quoting)")
+    return Problem(path, line, column, "E003",
+                   f"YAML syntax error: {what}; expected valid YAML (check indentation and quoting)")
 
 
 def _codepoint(character: int | str) -> int:

@@ -4,9 +4,10 @@ turned into findings whose message says what was found and what is expected."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator

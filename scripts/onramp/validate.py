@@ -176,7 +176,8 @@ def rule_pragma(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
     target = first[len(PRAGMA):] if first.startswith(PRAGMA) else ""
     if not (target.endswith(wanted) and (rf.path.parent / target).is_file()):
         yield Finding("E209", f"first line is {first[:70]!r}; expected '{PRAGMA}<relative path>/{wanted}' "
-                              "pointing at the schema file, so that editors check and complete the record", at_start=True)
+                              "pointing at the schema file, so that editors check and complete the record",
+                      at_start=True)
 
 
 def rule_id_is_stem(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
@@ -252,7 +253,8 @@ def rule_supports(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
 
 
 def rule_windows(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
-    windows = (rf.data.get("applications") or {}).get("windows") if isinstance(rf.data.get("applications"), dict) else None
+    applications = rf.data.get("applications")
+    windows = applications.get("windows") if isinstance(applications, dict) else None
     for index, window in enumerate(windows if isinstance(windows, list) else []):
         if not isinstance(window, dict):
             continue
