@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .facts import Facts, Rates, facts_of
+from .load import load_file
 from .problems import Problem
 from .schema import Schemas
 from .validate import catalog_files, check_paths
+
+RATES_FILE = Path("data") / "exchange-rates.yaml"
 
 
 class CatalogError(Exception):
@@ -40,7 +44,9 @@ class Record:
 class Catalog:
     root: Path
     schemas: Schemas
+    rates: Rates
     records: dict[str, Record] = field(default_factory=dict)
+    facts: dict[str, Facts] = field(default_factory=dict)  # programs and templates, by id
 
     def of_kind(self, kind: str) -> list[Record]:
         """Records of one kind, sorted by name then id (the order pages and tables use)."""
@@ -66,9 +72,26 @@ def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
     """Validate the whole catalog at root and index it; raise CatalogError if any record is invalid."""
     root = root.resolve()
     problems, _, files = check_paths(catalog_files(root), root, today, base=root)
-    if problems:
-        raise CatalogError(problems)
-    catalog = Catalog(root, Schemas(root / "schemas"))
+    schemas = Schemas(root / "schemas")
+    rates, rate_problems = read_rates(root, schemas)
+    if problems or rate_problems:
+        raise CatalogError(sorted(problems + rate_problems))
+    catalog = Catalog(root, schemas, rates)
     for rf in files:
-        catalog.records[rf.data["id"]] = Record(rf.data["id"], rf.kind, rf.loaded.path, rf.data)
+        record = Record(rf.data["id"], rf.kind, rf.loaded.path, rf.data)
+        catalog.records[record.id] = record
+        if record.kind in ("program", "template"):
+            catalog.facts[record.id] = facts_of(record.id, record.kind, record.data, rates, schemas.region_members)
     return catalog
+
+
+def read_rates(root: Path, schemas: Schemas) -> tuple[Rates | None, list[Problem]]:
+    """The dated exchange-rate table, checked like a record."""
+    loaded = load_file(root / RATES_FILE, str(RATES_FILE))
+    if not loaded.ok:
+        return None, loaded.problems or [Problem(str(RATES_FILE), 1, 1, "E008", "expected a mapping")]
+    findings = schemas.check_document("exchange-rates.schema.json", loaded.data)
+    if findings:
+        return None, [loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings]
+    data = loaded.data
+    return Rates(data["as_of"], data["source"]["url"], {k: float(v) for k, v in data["usd_per_unit"].items()}), []

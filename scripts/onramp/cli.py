@@ -63,6 +63,11 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
     root = (root or find_root(Path.cwd())).resolve()
     targets = list(paths) or [root / "communities", root / "programs"]
     problems, count = validate_paths([p for p in targets if p.exists()], root, today)
+    if not paths:  # the whole catalog includes its exchange-rate table
+        from .catalog import read_rates
+        from .schema import Schemas
+
+        problems = sorted(problems + read_rates(root, Schemas(root / "schemas"))[1])
     click.echo(render_problems(problems, count, fmt), nl=False)
     sys.exit(1 if problems else 0)
 

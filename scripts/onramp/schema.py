@@ -100,6 +100,11 @@ class Schemas:
                 parts.extend(self._object_parts(sub))
         return parts
 
+    def check_document(self, name: str, data: Any) -> list[Finding]:
+        """Findings for a data file checked against the schema file `name` (not a record kind)."""
+        validator = Draft202012Validator({"$ref": self._uri(name)}, registry=self._registry)
+        return [f for error in validator.iter_errors(data) for f in self._translate(error)]
+
     def check(self, kind: str, data: Any) -> list[Finding]:
         try:
             if self.fast[kind].is_valid(data):

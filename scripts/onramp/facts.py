@@ -1,0 +1,180 @@
+"""Normalised facts of programs and templates: what the matcher, the site's filters and the
+exports compare, computed once per record.
+
+Every money figure becomes USD per month through the dated rate table in
+data/exchange-rates.yaml; every `unknown` becomes None, so that code can tell "unknown" from
+"none" (0) and never excludes on it. The functions are pure and the result is plain data
+(`to_dict`), so the same rules can run in the browser and be checked against this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+WEEKS_PER_MONTH = 52 / 12
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """USD per unit of each currency, from one dated source."""
+
+    as_of: str
+    source_url: str
+    usd_per_unit: dict[str, float]
+
+    def to_usd(self, amount: float, currency: str) -> float | None:
+        rate = self.usd_per_unit.get(currency)
+        return None if rate is None else amount * rate
+
+
+@dataclass(frozen=True)
+class Facts:
+    """One program or template, reduced to comparable values. None always means unknown."""
+
+    id: str
+    kind: str
+    status: str | None
+    mode: str | None
+    locations: tuple[tuple[str | None, str], ...] | None  # (city or None, country)
+    relocation: str | None
+    hours_min: float | None
+    hours_max: float | None
+    commitment: str | None
+    weeks_min: float | None
+    weeks_max: float | None
+    paid: bool | None  # a stipend is paid (True), none is (False), or unknown (None)
+    stipend_usd_month: float | None  # the lowest monthly USD figure the record supports
+    stipend_text: str  # as the organiser states it, e.g. "15,000 USD total"
+    fee: bool | None  # participants pay a fee
+    regions: frozenset[str] | None  # eligible country codes
+    stages: frozenset[str] | None
+    min_age: float | None
+    communities: frozenset[str]
+    areas: frozenset[str]
+    windows: tuple[tuple[str, str | None, str], ...]  # (label, opens or None, closes)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, frozenset):
+                out[key] = sorted(value)
+        return out
+
+
+def known(value: Any) -> Any:
+    return None if value == UNKNOWN else value
+
+
+def low(amount: Any) -> float | None:
+    """The lower end of an amount that may be a number, a {min, max} range or unknown."""
+    if isinstance(amount, dict):
+        amount = amount.get("min")
+    return None if amount is None or amount == UNKNOWN else float(amount)
+
+
+def monthly_usd(money: Any, weeks_max: float | None, rates: Rates) -> float | None:
+    """A stipend as USD a month, or None when any part needed is unknown.
+
+    A total is spread over the longest stated duration, so the figure is never higher than the
+    program pays.
+    """
+    if not isinstance(money, dict):
+        return None
+    amount, currency, period = low(money.get("amount")), money.get("currency"), money.get("period")
+    if amount is None or currency == UNKNOWN or period == UNKNOWN:
+        return None
+    usd = rates.to_usd(amount, currency)
+    if usd is None:
+        return None
+    if period == "month":
+        return usd
+    if period == "week":
+        return usd * WEEKS_PER_MONTH
+    if period == "year":
+        return usd / 12
+    if period == "total" and weeks_max:
+        return usd / (weeks_max / WEEKS_PER_MONTH)
+    return None
+
+
+def money_text(money: Any) -> str:
+    if not isinstance(money, dict):
+        return str(money)
+    amount = money.get("amount")
+    if isinstance(amount, dict):
+        low_end, high_end = amount.get("min"), amount.get("max")
+        shown = (f"up to {_num(high_end)}" if low_end in (UNKNOWN, 0) else
+                 f"at least {_num(low_end)}" if high_end == UNKNOWN else f"{_num(low_end)}-{_num(high_end)}")
+    else:
+        shown = _num(amount)
+    period = money.get("period")
+    per = {"week": "a week", "month": "a month", "year": "a year", "total": "in total"}.get(period, f"per {period}")
+    return f"{shown} {money.get('currency')} {per}"
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def _range(value: Any) -> tuple[float | None, float | None]:
+    if not isinstance(value, dict):
+        return None, None
+    return tuple(None if v == UNKNOWN else float(v) for v in (value.get("min"), value.get("max")))  # type: ignore
+
+
+def _set(value: Any) -> frozenset[str] | None:
+    return None if value == UNKNOWN or value is None else frozenset(value)
+
+
+def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
+             region_members: dict[str, frozenset[str]]) -> Facts:
+    fmt, funding, eligibility = data["format"], data["funding"], data["eligibility"]
+    hours_min, hours_max = _range(fmt["hours_per_week"])
+    weeks_min, weeks_max = _range(fmt["duration_weeks"])
+    stipend = funding["stipend"]
+    paid = None if stipend == UNKNOWN else stipend != "none"
+    if isinstance(stipend, dict) and low(stipend.get("amount")) == 0 and _high(stipend) == 0:
+        paid = False
+    fee_value = funding["participant_cost"]
+    fee = None if fee_value == UNKNOWN else (fee_value != "none" and (low(fee_value.get("amount")) or 1) > 0)
+    regions = _set(eligibility["regions"])
+    if regions is not None:
+        regions = frozenset(c for r in regions for c in region_members.get(r, ()))
+    locations = fmt["locations"]
+    return Facts(
+        id=record_id, kind=kind, status=known(data.get("status", "active" if kind == "template" else UNKNOWN)),
+        mode=known(fmt["mode"]),
+        locations=None if locations == UNKNOWN else tuple((loc.get("city"), loc["country"]) for loc in locations),
+        relocation=known(fmt["relocation"]),
+        hours_min=hours_min, hours_max=hours_max, commitment=known(fmt.get("commitment", UNKNOWN)),
+        weeks_min=weeks_min, weeks_max=weeks_max,
+        paid=paid,
+        stipend_usd_month=0.0 if paid is False else monthly_usd(stipend, weeks_max or weeks_min, rates),
+        stipend_text=money_text(stipend),
+        fee=fee,
+        regions=regions,
+        stages=_set(eligibility["career_stages"]),
+        min_age=None if eligibility["min_age"] in (UNKNOWN, "none") else float(eligibility["min_age"]),
+        communities=frozenset(data["communities"]),
+        areas=frozenset(data["research_areas"]),
+        windows=tuple((w["label"], known(w.get("opens", UNKNOWN)), w["closes"])
+                      for w in data["applications"]["windows"]),
+    )
+
+
+def _high(money: dict) -> float | None:
+    amount = money.get("amount")
+    if isinstance(amount, dict):
+        amount = amount.get("max")
+    return None if amount is None or amount == UNKNOWN else float(amount)
+
+
+def next_deadline(facts: Facts, today: dt.date) -> str | None:
+    """The earliest closing date on or after today, if any window is still open or upcoming."""
+    upcoming = sorted(closes for _, _, closes in facts.windows if closes >= today.isoformat())
+    return upcoming[0] if upcoming else None
