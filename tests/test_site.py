@@ -77,7 +77,7 @@ def test_index_links_to_each_program(built_site) -> None:
 def copy_repo(root: Path) -> Path:
     """The parts of the repository a site build reads, copied so a test can break them."""
     root.mkdir()
-    for name in ("mkdocs.yml", "docs", "schemas", "programs", "communities", "site_templates", "scripts"):
+    for name in ("mkdocs.yml", "docs", "schemas", "data", "programs", "communities", "site_templates", "scripts"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
     return root
