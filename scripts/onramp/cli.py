@@ -170,3 +170,198 @@ def main() -> None:
         click.echo(f"onramp: internal error: {type(err).__name__}: {err}. Please report it on "
                    f"{ISSUES_URL} with the command you ran.", err=True)
         sys.exit(3)
+
+
+# -- onramp match ---------------------------------------------------------------------------
+
+FLAG_OF = {"country": "--country", "city": "--city", "citizenship": "--citizenship", "relocate": "--relocate",
+           "max_weeks_away": "--max-weeks-away", "hours_per_week": "--hours", "weeks": "--weeks",
+           "min_stipend": "--min-stipend", "no_fee": "--no-fee", "stage": "--stage", "age": "--age",
+           "communities": "--community", "interests": "--interest"}
+
+
+@cli.command()
+@click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A candidate profile in YAML (schemas/candidate.schema.json).")
+@click.option("--batch", "batch_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A CSV file with one candidate a row (columns named like the profile fields).")
+@click.option("--country", metavar="CC", help="Country you live in (ISO code such as NG).")
+@click.option("--city", metavar="NAME", help="City you live in; programs held there need no relocation.")
+@click.option("--citizenship", metavar="CC", multiple=True,
+              help="A citizenship that counts for eligibility (repeatable).")
+@click.option("--relocate", type=click.Choice(["none", "short", "yes"]),
+              help="none: cannot leave home; short: for at most --max-weeks-away weeks; yes (default).")
+@click.option("--max-weeks-away", type=click.FloatRange(min=0), metavar="N", help="With --relocate short.")
+@click.option("--hours", type=click.FloatRange(0, 168), metavar="N", help="Hours a week available.")
+@click.option("--weeks", type=click.FloatRange(min=0), metavar="N", help="Weeks available.")
+@click.option("--min-stipend", metavar="'AMOUNT CUR/PERIOD'", help="Least stipend you need, e.g. '1500 USD/month'.")
+@click.option("--no-fee", is_flag=True, default=None, help="You cannot pay a participant fee.")
+@click.option("--stage", metavar="STAGE", help="Career stage, e.g. early-career.")
+@click.option("--age", type=click.FloatRange(0, 120), metavar="N", help="Your age.")
+@click.option("--community", "communities", metavar="ID", multiple=True, help="A community you belong to (repeatable).")
+@click.option("--interest", "interests", metavar="AREA", multiple=True, help="A research interest (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="JSON (JSON lines with --batch) instead of text.")
+@root_option
+@today_option
+def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, root: Path | None,
+          today: dt.date | None, **flags: object) -> None:
+    """Which programs and program formats fit a candidate's constraints, and why.
+
+    Exit 0 when it ran, 1 for a bad profile (or bad batch rows), 2 for wrong usage.
+    """
+    from .catalog import CatalogError, load_catalog
+    from .match import Matcher, Profile, check_profile, load_profile, parse_stipend
+
+    given = {k: v for k, v in flags.items() if v not in (None, ())}
+    if sum(bool(x) for x in (profile_file, batch_file, given)) > 1:
+        raise click.UsageError("give a profile as flags, as --profile FILE or as --batch FILE, not several")
+    if not (profile_file or batch_file or given):
+        raise click.UsageError("give a profile: --country CC and other flags, --profile FILE or --batch FILE")
+    root = (root or find_root(Path.cwd())).resolve()
+    today = today or dt.date.today()
+    try:
+        catalog = load_catalog(root, today)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    matcher = Matcher.of(catalog)
+    community_ids = [r.id for r in catalog.communities]
+    if batch_file:
+        sys.exit(_match_batch(batch_file, matcher, catalog, community_ids, today, as_json))
+    if profile_file:
+        profile, problems = load_profile(profile_file, shown(profile_file, Path.cwd()), catalog.schemas,
+                                         catalog.rates, community_ids)
+        if problems:
+            click.echo(render_problems(problems, 1, "text"), nl=False)
+            sys.exit(1)
+    else:
+        data = {key: list(v) if isinstance(v, tuple) else v for key, v in given.items()}
+        data["hours_per_week"] = data.pop("hours", None)
+        if "min_stipend" in data:
+            try:
+                data["min_stipend"] = parse_stipend(data["min_stipend"])
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint="--min-stipend") from None
+        data = {k: v for k, v in data.items() if v is not None}
+        if "max_weeks_away" in data and data.get("relocate") != "short":
+            raise click.UsageError("--max-weeks-away goes with --relocate short")
+        findings = check_profile(data, catalog.schemas, catalog.rates, community_ids)
+        if findings:
+            f = findings[0]
+            flag = FLAG_OF.get(f.path[0] if f.path else "", "") or _missing_flag(f.message)
+            raise click.UsageError(f"{flag}: {f.message}")
+        profile = Profile.from_dict(data)
+    result = matcher.match(profile, today)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render_match(result, catalog, today), nl=False)
+
+
+def shown(path: Path, base: Path) -> str:
+    from .validate import shown as shown_path
+
+    return shown_path(path, base)
+
+
+def _missing_flag(message: str) -> str:
+    for key, flag in FLAG_OF.items():
+        if f"'{key}'" in message:
+            return flag
+    return "profile"
+
+
+def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: dt.date, as_json: bool) -> int:
+    import csv
+
+    from .match import Profile, check_profile, demand_summary, row_data
+
+    name = shown(path, Path.cwd())
+    results, bad, writer = [], 0, None
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as err:
+        click.echo(f"{name}:1: cannot read the file ({err.strerror})", err=True)
+        return 1
+    with handle:
+        reader = csv.DictReader(handle)
+        allowed = set(FLAG_OF) | {"name"}
+        extra = [c for c in reader.fieldnames or [] if c not in allowed]
+        if extra or not reader.fieldnames:
+            click.echo(f"{name}:1: unknown column(s) {', '.join(map(repr, extra)) or '(no header)'}; expected "
+                       f"columns among: {', '.join(sorted(allowed))}", err=True)
+            return 1
+        if not as_json:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(["line", "name", "matches", "best", "near_misses", "formats"])
+        try:
+            for row in reader:
+                line = reader.line_num
+                data = row_data(row)
+                findings = check_profile(data, catalog.schemas, catalog.rates, community_ids)
+                if findings:
+                    bad += 1
+                    for f in findings:
+                        click.echo(f"{name}:{line}: {f.code} {f.message}", err=True)
+                    continue
+                result = matcher.match(Profile.from_dict(data), today)
+                results.append(result)
+                if as_json:
+                    click.echo(json.dumps({"line": line, **result.to_dict()}))
+                else:
+                    writer.writerow([line, data.get("name", ""), len(result.matches),
+                                     result.matches[0]["id"] if result.matches else "",
+                                     len(result.near_misses), len(result.formats)])
+        except (csv.Error, UnicodeDecodeError) as err:
+            bad += 1
+            click.echo(f"{name}:{reader.line_num}: cannot read the row ({err})", err=True)
+    summary = demand_summary(results, bad)
+    if as_json:
+        click.echo(json.dumps({"summary": summary}))
+    else:
+        click.echo(render_summary(summary), err=True, nl=False)
+    return 1 if bad else 0
+
+
+def render_summary(summary: dict) -> str:
+    lines = [f"{summary['candidates']} candidates matched, {summary['bad_rows']} bad rows; "
+             f"{summary['no_fit']} have no fitting program"]
+    if summary["blocked_by"]:
+        lines.append("  blocked by (a program would fit if this one constraint changed; 'several': none would):")
+        lines += [f"    {rule}: {count}" for rule, count in summary["blocked_by"].items()]
+    lines.append("  by community (candidates, of whom no fit):")
+    lines += [f"    {com}: {row['candidates']}, {row['no_fit']}" for com, row in summary["by_community"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def render_match(result, catalog, today: dt.date) -> str:
+    def name(entry: dict) -> str:
+        record = catalog.get(entry["id"])
+        return record.name if record else entry["id"]
+
+    p = result.profile
+    out = [f"Profile: {p.city + ', ' if p.city else ''}{p.country}; relocate {p.relocate}"
+           + (f" (up to {p.max_weeks_away:g} weeks)" if p.max_weeks_away is not None else "")
+           + (f"; {p.hours_per_week:g} h/week" if p.hours_per_week is not None else "")
+           + (f"; {p.weeks:g} weeks" if p.weeks is not None else "")
+           + (f"; needs {p.min_stipend['amount']:,} {p.min_stipend['currency']} a {p.min_stipend['period']}"
+              if p.min_stipend else "")
+           + ("; cannot pay a fee" if p.no_fee else ""),
+           f"Today is {today.isoformat()}; stipends compared in USD at the rates of {catalog.rates.as_of}.", ""]
+    out.append(f"{len(result.matches)} program(s) fit:" if result.matches else "No program fits.")
+    for i, m in enumerate(result.matches, 1):
+        out.append(f"  {i}. {name(m)} [{m['id']}]  score {m['score']:g}")
+        out += [f"       + {r}" for r in m["reasons"]]
+        out += [f"       ? {u}" for u in m["unknowns"]]
+    if result.near_misses:
+        out += ["", "Nearly fit (one thing stands in the way):"]
+        for m in result.near_misses:
+            out.append(f"  - {name(m)} [{m['id']}]: {m['conflict']}; {m['suggestion']}")
+    if result.formats:
+        out += ["", "Program formats that fit you (templates an organiser could run):"
+                if len(result.matches) >= 3 else
+                "Fewer than three programs fit; these program formats would (templates an organiser could run):"]
+        for m in result.formats:
+            out.append(f"  - {name(m)} [{m['id']}]")
+            out += [f"       + {r}" for r in m["reasons"] if r.startswith("nobody runs")]
+    return "\n".join(out) + "\n"

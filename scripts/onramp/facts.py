@@ -55,6 +55,7 @@ class Facts:
     communities: frozenset[str]
     areas: frozenset[str]
     windows: tuple[tuple[str, str | None, str], ...]  # (label, opens or None, closes)
+    in_person_weeks: float | None = None  # weeks on site inside a hybrid or remote program
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -164,6 +165,7 @@ def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
         areas=frozenset(data["research_areas"]),
         windows=tuple((w["label"], known(w.get("opens", UNKNOWN)), w["closes"])
                       for w in data["applications"]["windows"]),
+        in_person_weeks=low(fmt.get("in_person_weeks", UNKNOWN)),
     )
 
 

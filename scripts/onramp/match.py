@@ -1,0 +1,597 @@
+"""The matcher: which programs and program formats fit a candidate's constraints, and why.
+
+The rules are pure functions over plain data (a program's `Facts` and a `Candidate`), one per
+hard constraint, each returning a `Check`: a conflict (its sentence and the smallest change to the
+profile that removes it) or None, a reason when it fits, and the unknown facts it met. `Matcher`
+runs them over a catalog; the CLI only formats what it returns. docs/matching.md explains them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, NamedTuple
+
+from .facts import Facts, Rates, monthly_usd
+from .load import load_file
+from .problems import Finding, Problem
+
+RELOCATE = ("none", "short", "yes")
+PERIODS = ("week", "month", "year")
+WORLDWIDE_AT_LEAST = 200  # a region set this large is shown as "worldwide"
+FULL_TIME_HOURS = 30
+UNKNOWN_COST = 0.5  # points a match loses per unknown fact, so that a known match ranks above it
+_STIPEND = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})\s*/\s*([A-Za-z]+)\s*$")
+
+
+# -- the candidate --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Profile:
+    """What a candidate can and cannot do. An absent value (None, False, empty) is no constraint."""
+
+    country: str
+    city: str | None = None
+    citizenship: tuple[str, ...] = ()
+    relocate: str = "yes"  # none | short | yes
+    max_weeks_away: float | None = None  # with relocate = short
+    hours_per_week: float | None = None
+    weeks: float | None = None
+    min_stipend: dict | None = None  # {amount, currency, period}
+    no_fee: bool = False
+    stage: str | None = None
+    age: float | None = None
+    communities: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Profile:
+        """A profile from schema-valid data (schemas/candidate.schema.json)."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and v is not None}
+        for key in ("citizenship", "communities", "interests"):
+            if key in known:
+                known[key] = tuple(known[key])
+        if "min_stipend" in known:
+            known["min_stipend"] = dict(known["min_stipend"])
+        return cls(**known)
+
+    def apply(self, change: dict[str, Any]) -> Profile:
+        """The profile with a conflict's change applied (lists are given whole)."""
+        return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in change.items()})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A profile with what the rules compare computed once: lower-case city, USD a month needed."""
+
+    profile: Profile
+    city: str | None
+    codes: frozenset[str]  # the country lived in and every citizenship
+    need_usd_month: float | None
+    need_unit_usd_month: float | None  # what one unit of the needed currency and period is worth
+
+
+def parse_stipend(text: str) -> dict[str, Any]:
+    """`"1500 USD/month"` -> {amount: 1500, currency: USD, period: month}; ValueError if not that shape."""
+    found = _STIPEND.match(text)
+    if not found or found.group(3).lower() not in PERIODS:
+        raise ValueError(f"{text!r} is not a stipend; expected 'AMOUNT CUR/PERIOD' such as '1500 USD/month' "
+                         f"(period: {', '.join(PERIODS)})")
+    amount = float(found.group(1).replace(",", ""))
+    return {"amount": int(amount) if amount.is_integer() else amount, "currency": found.group(2).upper(),
+            "period": found.group(3).lower()}
+
+
+def prepare(profile: Profile, rates: Rates) -> Candidate:
+    need = unit = None
+    if profile.min_stipend:
+        need = monthly_usd(profile.min_stipend, None, rates)
+        unit = monthly_usd({**profile.min_stipend, "amount": 1}, None, rates)
+    return Candidate(profile, profile.city.casefold() if profile.city else None,
+                     frozenset((profile.country, *profile.citizenship)), need, unit)
+
+
+# -- reading profiles: flags, a YAML file, CSV rows -----------------------------------------
+
+CANDIDATE_SCHEMA = "candidate.schema.json"
+LIST_FIELDS = ("citizenship", "communities", "interests")
+NUMBER_FIELDS = ("max_weeks_away", "hours_per_week", "weeks", "age")
+
+
+def check_profile(data: Any, schemas: Any, rates: Rates, community_ids: Iterable[str]) -> list[Finding]:
+    """Findings for profile data: the candidate schema, then its references to the catalog."""
+    findings = schemas.check_document(CANDIDATE_SCHEMA, data)
+    if findings or not isinstance(data, dict):
+        return findings
+    known = set(community_ids)
+    for index, com in enumerate(data.get("communities", [])):
+        if com not in known:
+            findings.append(Finding("E203", f"communities[{index}] is '{com}', but no community record has that "
+                                            f"id; expected one of: {', '.join(sorted(known))}",
+                                    ("communities", index)))
+    money = data.get("min_stipend")
+    if money and money["currency"] not in rates.usd_per_unit:
+        findings.append(Finding("E105", f"min_stipend.currency is '{money['currency']}', which the rate table "
+                                        f"of {rates.as_of} does not have; expected one of: "
+                                        f"{', '.join(sorted(rates.usd_per_unit))}", ("min_stipend", "currency")))
+    return findings
+
+
+def load_profile(path: Any, shown: str, schemas: Any, rates: Rates,
+                 community_ids: Iterable[str]) -> tuple[Profile | None, list[Problem]]:
+    """A profile from a YAML file, or the file's problems, positioned like `onramp validate`'s."""
+    loaded = load_file(path, shown)
+    if not loaded.ok:
+        return None, loaded.problems or [Problem(shown, 1, 1, "E008", "top level is not a mapping; expected "
+                                                                      "a mapping of fields such as country")]
+    findings = check_profile(loaded.data, schemas, rates, community_ids)
+    if findings:
+        return None, [loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings]
+    return Profile.from_dict(loaded.data), []
+
+
+def row_data(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row (or flag values as text) as profile data: empty cells left out, lists split on ';'."""
+    data: dict[str, Any] = {}
+    for key, text in row.items():
+        text = (text or "").strip()
+        if not text or key is None:
+            continue
+        if key in LIST_FIELDS:
+            data[key] = [part.strip() for part in text.split(";") if part.strip()]
+        elif key in NUMBER_FIELDS:
+            data[key] = _number(text)
+        elif key == "no_fee":
+            data[key] = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
+                text.lower(), text)
+        elif key == "min_stipend":
+            try:
+                data[key] = parse_stipend(text)
+            except ValueError:
+                data[key] = text  # the schema says what is expected
+        else:
+            data[key] = text
+    return data
+
+
+def _number(text: str) -> Any:
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() else value
+
+
+# -- the hard rules -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conflict:
+    rule: str
+    text: str  # what does not fit, e.g. "needs at least 20 h/week; you have 10"
+    change: dict[str, Any]  # the smallest profile change that removes it
+    suggestion: str  # the change in words, e.g. "fits if you could give 20 h/week instead of 10"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Check(NamedTuple):
+    conflict: Conflict | None
+    reason: str | None
+    unknowns: tuple[str, ...]
+
+
+SILENT = Check(None, None, ())
+
+
+def _fits(reason: str | None = None, *unknowns: str) -> Check:
+    return Check(None, reason, unknowns)
+
+
+def _unknown(text: str) -> Check:
+    return Check(None, None, (text,))
+
+
+def rule_relocation(f: Facts, c: Candidate) -> Check:
+    """An on-site program outside the candidate's city needs relocation for its on-site weeks."""
+    if f.mode == "remote":
+        return _fits("remote: you take part from where you live")
+    if f.relocation == "optional":
+        return _fits("attending on site is optional")
+    if f.mode is None:
+        return _unknown("whether it is remote or on site is not stated")
+    if f.locations is None:
+        return _unknown("where it is held is not stated")
+    if not f.locations:
+        return _fits("not tied to one place: it can run where you live")
+    country_only = False
+    for city, country in f.locations:
+        if country == c.profile.country:
+            if city is None:
+                country_only = True
+            elif c.city is not None and city.casefold() == c.city:
+                return _fits(f"held in {city}, where you live")
+    where = _places(f.locations)
+    if f.mode == "hybrid":
+        least = most = f.in_person_weeks
+        if most == 0:
+            return _fits("hybrid with no whole weeks on site")
+    else:
+        least, most = f.weeks_min, f.weeks_max
+    if country_only:
+        return _unknown(f"held in {where}, but the city is not stated: it may be where you live")
+    relocate, away = c.profile.relocate, c.profile.max_weeks_away
+    if relocate == "yes":
+        return _fits(f"held in {where}; you can relocate")
+    if most is None and least is None:
+        if f.mode == "hybrid" or relocate == "short":
+            return _unknown(f"held in {where}; how many weeks you must be there is not stated")
+        return Check(Conflict("relocation", f"held in {where}; you cannot relocate", {"relocate": "yes"},
+                              f"fits if you could move to {where} (for a length not stated)"), None, ())
+    if relocate == "short" and most is not None and most <= away:
+        return _fits(f"asks {_n(most)} weeks in {where}; you can be away {_n(away)}")
+    if relocate == "short" and most is None:
+        if least > away:
+            return Check(Conflict("relocation", f"asks at least {_n(least)} weeks in {where}; you can be away "
+                                  f"at most {_n(away)}", {"relocate": "yes"},
+                                  f"fits if you could move to {where} for the whole program"), None, ())
+        return _unknown(f"held in {where} for at least {_n(least)} weeks; the longest stay is not stated")
+    if most is None:  # relocate == none
+        return Check(Conflict("relocation", f"asks at least {_n(least)} weeks in {where}; you cannot relocate",
+                              {"relocate": "yes"}, f"fits if you could move to {where} for the whole program"),
+                     None, ())
+    had = "you cannot relocate" if relocate == "none" else f"you can be away at most {_n(away)}"
+    change = {"relocate": "short", "max_weeks_away": most} if relocate == "none" else {"max_weeks_away": most}
+    return Check(Conflict("relocation", f"asks {_n(most)} weeks in {where}; {had}", change,
+                          f"fits if you could spend {_n(most)} weeks in {_cities(f.locations)}"), None, ())
+
+
+def rule_hours(f: Facts, c: Candidate) -> Check:
+    """The program's minimum weekly hours must not exceed the candidate's (equality fits)."""
+    have = c.profile.hours_per_week
+    if have is None:
+        return SILENT
+    if f.hours_min is None:
+        said = {"full_time": " (described as full-time)", "part_time": " (described as part-time)",
+                "flexible": " (described as flexible)"}.get(f.commitment or "", "")
+        return _unknown(f"weekly hours are not stated{said}")
+    if f.hours_min > have:
+        return Check(Conflict("hours", f"needs at least {_n(f.hours_min)} h/week; you have {_n(have)}",
+                              {"hours_per_week": f.hours_min},
+                              f"fits if you could give {_n(f.hours_min)} h/week instead of {_n(have)}"), None, ())
+    return _fits(f"asks {_span(f.hours_min, f.hours_max)} h/week; you have {_n(have)}")
+
+
+def rule_duration(f: Facts, c: Candidate) -> Check:
+    """The program's shortest length must fit in the weeks the candidate has."""
+    have = c.profile.weeks
+    if have is None:
+        return SILENT
+    if f.weeks_min is None:
+        if f.weeks_max is not None and f.weeks_max <= have:
+            return _fits(f"lasts at most {_n(f.weeks_max)} weeks; you have {_n(have)}")
+        return _unknown("how many weeks it lasts is not stated")
+    if f.weeks_min > have:
+        return Check(Conflict("duration", f"lasts at least {_n(f.weeks_min)} weeks; you have {_n(have)}",
+                              {"weeks": f.weeks_min},
+                              f"fits if you had {_n(f.weeks_min)} weeks instead of {_n(have)}"), None, ())
+    return _fits(f"lasts {_span(f.weeks_min, f.weeks_max)} weeks; you have {_n(have)}")
+
+
+def rule_stipend(f: Facts, c: Candidate) -> Check:
+    """A needed stipend, compared in USD a month through the dated rate table."""
+    need = c.need_usd_month
+    if need is None:
+        return SILENT
+    wanted = _need_text(c)
+    if f.paid is None:
+        return _unknown("whether it pays a stipend is not stated")
+    if f.paid is False:
+        return Check(Conflict("stipend", f"pays no stipend; {wanted}", {"min_stipend": None},
+                              "fits if you could take part without a stipend"), None, ())
+    if f.stipend_usd_month is None:
+        return _unknown("it pays a stipend, but the amount is not stated in a form that can be compared")
+    pays = _pays_text(f)
+    if f.stipend_usd_month + 0.005 < need:
+        offer = _in_terms_of(f.stipend_usd_month, c)
+        return Check(Conflict("stipend", f"{pays}; {wanted}", {"min_stipend": offer},
+                              f"fits if you could accept {_money(offer)}"), None, ())
+    return _fits(f"{pays}; {wanted}")
+
+
+def rule_fee(f: Facts, c: Candidate) -> Check:
+    """A participant fee the candidate cannot pay."""
+    if not c.profile.no_fee:
+        return SILENT
+    if f.fee is None:
+        return _unknown("whether participants pay a fee is not stated")
+    if f.fee:
+        return Check(Conflict("fee", "charges participants a fee; you cannot pay one", {"no_fee": False},
+                              "fits if you could pay the participant fee"), None, ())
+    return _fits("no participant fee")
+
+
+def rule_region(f: Facts, c: Candidate) -> Check:
+    """The country lived in, or a citizenship, must be among the eligible countries."""
+    if f.regions is None:
+        return _unknown("which countries may apply is not stated")
+    if len(f.regions) >= WORLDWIDE_AT_LEAST:
+        return _fits("open worldwide")
+    held = sorted(c.codes & f.regions)
+    if held:
+        return _fits(f"open to applicants from {', '.join(held)}")
+    first = min(f.regions)
+    return Check(Conflict("region", f"open only to applicants from {_codes(f.regions)}; you are in "
+                                    f"{c.profile.country}" + _also(c.profile.citizenship),
+                          {"citizenship": sorted({*c.profile.citizenship, first})},
+                          f"fits if you were a citizen or resident of {_codes(f.regions, 'or')}"), None, ())
+
+
+def rule_stage(f: Facts, c: Candidate) -> Check:
+    """The candidate's career stage must be one the program takes."""
+    stage = c.profile.stage
+    if stage is None:
+        return SILENT
+    if f.stages is None:
+        return _unknown("which career stages may apply is not stated")
+    if stage in f.stages:
+        return _fits(f"takes {stage} applicants")
+    allowed = sorted(f.stages)
+    return Check(Conflict("stage", f"takes only {_list(allowed, 'and')} applicants; you are {stage}",
+                          {"stage": allowed[0]}, f"fits for {_list(allowed, 'or')} applicants"), None, ())
+
+
+def rule_age(f: Facts, c: Candidate) -> Check:
+    """A minimum age above the candidate's."""
+    age = c.profile.age
+    if age is None or f.min_age is None or age >= f.min_age:
+        return SILENT
+    return Check(Conflict("age", f"applicants must be at least {_n(f.min_age)}; you are {_n(age)}",
+                          {"age": f.min_age}, f"fits once you are {_n(f.min_age)}"), None, ())
+
+
+HARD_RULES = (rule_relocation, rule_hours, rule_duration, rule_stipend, rule_fee, rule_region, rule_stage,
+              rule_age)
+
+
+# -- the soft preferences -------------------------------------------------------------------
+
+def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str], tuple[str, ...]]:
+    """Points for what the candidate would like, their reasons, and status unknowns."""
+    score, reasons, unknowns = 0.0, [], ()
+    p = c.profile
+    shared = sorted(f.communities.intersection(p.communities))
+    if shared:
+        score += 3
+        reasons.append(f"made for your community: {', '.join(shared)}")
+    areas = sorted(f.areas.intersection(p.interests))
+    if areas:
+        score += 2 * min(len(areas), 2)
+        reasons.append(f"covers your interests: {', '.join(areas)}")
+    if f.stipend_usd_month:
+        score += 1 + min(f.stipend_usd_month / (c.need_usd_month or 1000), 4) / 4
+        if c.need_usd_month is None:
+            reasons.append(_pays_text(f))
+    if f.commitment in ("part_time", "flexible") or (f.hours_max is not None and f.hours_max < FULL_TIME_HOURS):
+        score += 1
+        reasons.append("part-time: it fits beside work or study")
+    closes = open_window(f, today)
+    if closes:
+        score += 2
+        reasons.append(f"applications open now (closes {closes})")
+    if f.status == "paused":
+        score -= 2
+        reasons.append("paused for now: check when it resumes")
+    elif f.status is None:
+        score -= 1
+        unknowns = ("whether it still runs is not stated",)
+    if (f.hours_min is None and f.commitment == "full_time" and p.hours_per_week is not None
+            and p.hours_per_week < FULL_TIME_HOURS):
+        score -= 1  # hours unknown, but the organiser's word is full-time: likely too much
+    return score, reasons, unknowns
+
+
+def open_window(f: Facts, today: dt.date) -> str | None:
+    """The closing date of the earliest window that is open or upcoming on `today`."""
+    day = today.isoformat()
+    upcoming = sorted(closes for _, _, closes in f.windows if closes >= day)
+    return upcoming[0] if upcoming else None
+
+
+# -- running the rules over a catalog -------------------------------------------------------
+
+@dataclass
+class Result:
+    profile: Profile
+    matches: list[dict] = field(default_factory=list)
+    near_misses: list[dict] = field(default_factory=list)
+    formats: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile.to_dict(), "matches": self.matches, "near_misses": self.near_misses,
+                "formats": self.formats}
+
+
+def evaluate(f: Facts, c: Candidate) -> tuple[list[Conflict], list[str], list[str]]:
+    """Every hard rule on one program: its conflicts, the reasons it fits, and the unknowns met."""
+    conflicts, reasons, unknowns = [], [], []
+    for rule in HARD_RULES:
+        check = rule(f, c)
+        if check.conflict is not None:
+            conflicts.append(check.conflict)
+        elif check.reason:
+            reasons.append(check.reason)
+        unknowns.extend(check.unknowns)
+    return conflicts, reasons, unknowns
+
+
+def _rank(entry: dict) -> tuple:
+    return -entry["score"], len(entry["unknowns"]), entry["id"]
+
+
+class Matcher:
+    """The catalog's programs and templates, ordered once; `match` runs one profile against them."""
+
+    def __init__(self, facts: Iterable[Facts], rates: Rates) -> None:
+        ordered = sorted(facts, key=lambda f: f.id)
+        # Ended programs never match and cannot be made to: they are left out up front.
+        self.programs = [f for f in ordered if f.kind == "program" and f.status != "ended"]
+        self.templates = [f for f in ordered if f.kind == "template"]
+        self.rates = rates
+        self.by_id = {f.id: f for f in ordered}
+
+    @classmethod
+    def of(cls, catalog: Any) -> Matcher:
+        return cls(catalog.facts.values(), catalog.rates)
+
+    def match(self, profile: Profile, today: dt.date) -> Result:
+        c = prepare(profile, self.rates)
+        result = Result(profile)
+        for f in self.programs:
+            entry = self._entry(f, c, today)
+            if entry is None:
+                continue
+            (result.near_misses if "conflict" in entry else result.matches).append(entry)
+        served = {com for m in result.matches for com in self.by_id[m["id"]].communities}
+        for f in self.templates:
+            entry = self._entry(f, c, today, near=False)
+            if entry is not None:
+                unserved = sorted(f.communities.intersection(profile.communities) - served)
+                if unserved:
+                    entry["reasons"].append(f"nobody runs this format for your community ({', '.join(unserved)}) "
+                                            "yet")
+                result.formats.append(entry)
+        for entries in (result.matches, result.near_misses, result.formats):
+            entries.sort(key=_rank)
+        return result
+
+    def _entry(self, f: Facts, c: Candidate, today: dt.date, near: bool = True) -> dict | None:
+        conflict, reasons, unknowns = None, [], []
+        for rule in HARD_RULES:
+            check = rule(f, c)
+            if check.conflict is not None:
+                if conflict is not None or not near:
+                    return None  # two conflicts: neither a match nor a near miss
+                conflict = check.conflict
+            elif check.reason:
+                reasons.append(check.reason)
+            if check.unknowns:
+                unknowns.extend(check.unknowns)
+        score, liked, status_unknowns = preferences(f, c, today)
+        unknowns.extend(status_unknowns)
+        entry = {"id": f.id, "kind": f.kind, "score": round(score - UNKNOWN_COST * len(unknowns), 2),
+                 "reasons": reasons + liked, "unknowns": [u + ": check with the organiser" for u in unknowns]}
+        if conflict is not None:
+            entry.update(rule=conflict.rule, conflict=conflict.text, change=conflict.change,
+                         suggestion=conflict.suggestion)
+        return entry
+
+
+def bare_hard_constraints(programs: Sequence[Facts], candidates: Sequence[Candidate]) -> int:
+    """The bench baseline: every hard rule on every pair, nothing else. Returns the pairs that fit."""
+    fitting = 0
+    for c in candidates:
+        for f in programs:
+            if all(rule(f, c).conflict is None for rule in HARD_RULES):
+                fitting += 1
+    return fitting
+
+
+# -- batches --------------------------------------------------------------------------------
+
+def demand_summary(results: Sequence[Result], bad_rows: int = 0) -> dict[str, Any]:
+    """Unmet demand: candidates with no fitting program, by the constraint that blocks them and by community.
+
+    A candidate is counted under each constraint that is the single conflict of one of their near
+    misses (relaxing it would give them a program), or under `several` when every program fails
+    two or more constraints.
+    """
+    blocked: Counter[str] = Counter()
+    by_community: dict[str, dict[str, int]] = {}
+    unmet = 0
+    for r in results:
+        fits = bool(r.matches)
+        for com in r.profile.communities or ("(none given)",):
+            row = by_community.setdefault(com, {"candidates": 0, "no_fit": 0})
+            row["candidates"] += 1
+            row["no_fit"] += not fits
+        if fits:
+            continue
+        unmet += 1
+        rules = {n["rule"] for n in r.near_misses}
+        blocked.update(rules or {"several"})
+    return {"candidates": len(results), "bad_rows": bad_rows, "no_fit": unmet,
+            "blocked_by": dict(sorted(blocked.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "by_community": dict(sorted(by_community.items()))}
+
+
+# -- sentences ------------------------------------------------------------------------------
+
+def _usd(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.0f}"
+
+
+def _n(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _span(low: float | None, high: float | None) -> str:
+    if high is None or high == low:
+        return f"{_n(low)}" if high == low else f"at least {_n(low)}"
+    return f"{_n(low)}-{_n(high)}"
+
+
+def _list(items: Sequence[str], word: str) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} {items[-1]}"
+
+
+def _codes(codes: Iterable[str], word: str = "and") -> str:
+    ordered = sorted(codes)
+    return _list(ordered, word) if len(ordered) <= 6 else f"{len(ordered)} countries ({', '.join(ordered[:5])}, ...)"
+
+
+def _also(citizenship: Sequence[str]) -> str:
+    return f" with citizenship of {', '.join(citizenship)}" if citizenship else ""
+
+
+def _places(locations: Sequence[tuple[str | None, str]]) -> str:
+    return _list([f"{city} ({country})" if city else country for city, country in locations], "or")
+
+
+def _cities(locations: Sequence[tuple[str | None, str]]) -> str:
+    return _list([city or country for city, country in locations], "or")
+
+
+def _money(money: dict) -> str:
+    return f"{_n(money['amount'])} {money['currency']} a {money['period']}"
+
+
+def _need_text(c: Candidate) -> str:
+    money = c.profile.min_stipend
+    text = f"you need at least {_n(money['amount'])}"
+    if money["currency"] == "USD" and money["period"] == "month":
+        return text
+    return f"{text} {money['currency']} a {money['period']} (about {_usd(c.need_usd_month)} USD a month)"
+
+
+def _pays_text(f: Facts) -> str:
+    if f.stipend_text.endswith("USD a month"):
+        return f"pays {f.stipend_text}"
+    return f"pays {f.stipend_text} (about {_usd(f.stipend_usd_month)} USD a month)"
+
+
+def _in_terms_of(usd_month: float, c: Candidate) -> dict:
+    """A monthly USD figure in the currency and period of the candidate's need, rounded down."""
+    return {**c.profile.min_stipend, "amount": math.floor(usd_month / c.need_unit_usd_month)}
