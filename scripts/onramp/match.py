@@ -238,7 +238,7 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
         return Check(Conflict("relocation", f"held in {where}; you cannot relocate", {"relocate": "yes"},
                               f"fits if you could move to {where} (for a length not stated)"), None, ())
     if relocate == "short" and most is not None and most <= away:
-        return _fits(f"asks {_n(most)} weeks in {where}; you can be away {_n(away)}")
+        return _fits(f"asks {_weeks(most)} in {where}; you can be away {_weeks(away)}")
     if relocate == "short" and most is None:
         if least > away:
             return Check(Conflict("relocation", f"asks at least {_n(least)} weeks in {where}; you can be away "
@@ -251,8 +251,8 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
                      None, ())
     had = "you cannot relocate" if relocate == "none" else f"you can be away at most {_n(away)}"
     change = {"relocate": "short", "max_weeks_away": most} if relocate == "none" else {"max_weeks_away": most}
-    return Check(Conflict("relocation", f"asks {_n(most)} weeks in {where}; {had}", change,
-                          f"fits if you could spend {_n(most)} weeks in {_cities(f.locations)}"), None, ())
+    return Check(Conflict("relocation", f"asks {_weeks(most)} in {where}; {had}", change,
+                          f"fits if you could spend {_weeks(most)} in {_cities(f.locations)}"), None, ())
 
 
 def rule_hours(f: Facts, c: Candidate) -> Check:
@@ -535,6 +535,10 @@ def demand_summary(results: Sequence[Result], bad_rows: int = 0) -> dict[str, An
 
 
 # -- sentences ------------------------------------------------------------------------------
+
+def _weeks(value: float) -> str:
+    return f"{_n(value)} week" + ("" if value == 1 else "s")
+
 
 def _usd(value: float | None) -> str:
     return "?" if value is None else f"{value:,.0f}"

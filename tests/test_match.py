@@ -1,0 +1,386 @@
+"""The matcher: each rule on a small fixture catalog, invariants over the real one, personas, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onramp.catalog import load_catalog
+from onramp.match import (
+    UNKNOWN_COST,
+    Matcher,
+    Profile,
+    demand_summary,
+    evaluate,
+    parse_stipend,
+    prepare,
+    rule_hours,
+    rule_relocation,
+    rule_stipend,
+)
+
+from .conftest import FIXTURES, ROOT, TODAY
+from .test_cli import run
+
+MATCH = FIXTURES / "match"
+BASE = yaml.safe_load((FIXTURES / "valid" / "base-program.yaml").read_text("utf-8"))
+UNKNOWN_FORMAT = {"mode": "unknown", "locations": "unknown", "relocation": "unknown", "hours_per_week": "unknown",
+                  "commitment": "full_time", "duration_weeks": "unknown"}
+# Each fixture program is the base program (remote, 5-10 h/week for 8-12 weeks, 1,000 USD a month,
+# no fee, worldwide, early-career, 18+) changed where its name says.
+PROGRAMS = {
+    "base-known": {},
+    "fee-unknown": {"funding": {"participant_cost": "unknown"}},
+    "ten-hours": {"format": {"hours_per_week": {"min": 10, "max": 20}}},
+    "euro-stipend": {"funding": {"stipend": {"amount": 1000, "currency": "EUR", "period": "month"}}},
+    "london-twelve-weeks": {"format": {"mode": "in_person", "locations": [{"city": "London", "country": "GB"}],
+                                       "relocation": "required", "duration_weeks": {"min": 12, "max": 12}},
+                            "funding": {"stipend": {"amount": 1000, "currency": "GBP", "period": "month"}}},
+    "unpaid-with-fee": {"funding": {"stipend": "none",
+                                    "participant_cost": {"amount": 200, "currency": "USD", "period": "total"}}},
+    "all-unknown": {"status": "unknown", "format": UNKNOWN_FORMAT,
+                    "funding": {"stipend": "unknown", "participant_cost": "unknown"},
+                    "eligibility": {"regions": "unknown", "career_stages": "unknown", "min_age": "unknown"}},
+    "us-only": {"eligibility": {"regions": ["US"]}},
+    "ended-program": {"status": "ended"},
+}
+
+
+def merged(base: dict, change: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in change.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def write(path: Path, pragma: str, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# yaml-language-server: $schema={pragma}\n" + yaml.safe_dump(data, sort_keys=False), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("match-catalog")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "data", root / "data")
+    community = yaml.safe_load((FIXTURES / "valid" / "base-community.yaml").read_text("utf-8"))
+    for cid in ("osint", "debaters"):
+        write(root / "communities" / f"{cid}.yaml", "../schemas/community.schema.json", {**community, "id": cid})
+    for pid, change in PROGRAMS.items():
+        write(root / "programs" / f"{pid}.yaml", "../schemas/program.schema.json",
+              merged({**BASE, "id": pid}, change))
+    template = yaml.safe_load((ROOT / "programs" / "templates" / "debate-oversight-league.yaml").read_text("utf-8"))
+    template = merged(template, {"id": "remote-format", "communities": ["debaters"]})
+    template["design"]["examples"] = ["base-known"]
+    write(root / "programs" / "templates" / "remote-format.yaml", "../../schemas/template.schema.json", template)
+    return root
+
+
+@pytest.fixture(scope="module")
+def small(fixture_root):
+    return load_catalog(fixture_root, TODAY)
+
+
+def candidate(catalog, **fields):
+    return prepare(Profile(**{"country": "NG", **fields}), catalog.rates)
+
+
+def usd(amount, currency="USD", period="month"):
+    return {"amount": amount, "currency": currency, "period": period}
+
+
+# -- each rule on the fixture catalog -------------------------------------------------------
+
+def test_hours_equality_fits_and_one_less_names_the_change(small) -> None:
+    facts = small.facts["ten-hours"]
+    assert rule_hours(facts, candidate(small, hours_per_week=10)).conflict is None
+    conflict = rule_hours(facts, candidate(small, hours_per_week=9)).conflict
+    assert conflict.change == {"hours_per_week": 10}
+    assert conflict.suggestion == "fits if you could give 10 h/week instead of 9"
+
+
+def test_stipend_compared_after_currency_conversion(small) -> None:
+    euro = small.facts["euro-stipend"]  # 1,000 EUR a month = 1,169.9 USD at the table's rate
+    assert rule_stipend(euro, candidate(small, min_stipend=usd(1169))).conflict is None
+    assert rule_stipend(euro, candidate(small, min_stipend=usd(1000, "EUR"))).conflict is None  # equality
+    conflict = rule_stipend(euro, candidate(small, min_stipend=usd(1170))).conflict
+    assert conflict.text == "pays 1,000 EUR a month (about 1,170 USD a month); you need at least 1,170"
+    assert conflict.change == {"min_stipend": usd(1169)}
+    weekly = rule_stipend(euro, candidate(small, min_stipend=usd(300, "GBP", "week"))).conflict
+    assert weekly.change == {"min_stipend": usd(197, "GBP", "week")}  # 1,169.9 / (1.36559 * 52/12), rounded down
+
+
+def test_unpaid_program_conflicts_with_a_needed_stipend(small) -> None:
+    c = candidate(small, min_stipend=usd(1))
+    conflicts, _, _ = evaluate(small.facts["unpaid-with-fee"], c)
+    assert [x.rule for x in conflicts] == ["stipend"]
+    conflicts, _, _ = evaluate(small.facts["unpaid-with-fee"], candidate(small, min_stipend=usd(1), no_fee=True))
+    assert [x.rule for x in conflicts] == ["stipend", "fee"]
+
+
+def test_relocation_city_match_short_stay_and_the_smallest_change(small) -> None:
+    london = small.facts["london-twelve-weeks"]
+    assert rule_relocation(london, candidate(small, country="GB", city="LONDON", relocate="none")).conflict is None
+    assert rule_relocation(london, candidate(small, relocate="short", max_weeks_away=12)).conflict is None
+    conflict = rule_relocation(london, candidate(small, city="Lagos", relocate="none")).conflict
+    assert conflict.text == "asks 12 weeks in London (GB); you cannot relocate"
+    assert conflict.change == {"relocate": "short", "max_weeks_away": 12}
+    assert conflict.suggestion == "fits if you could spend 12 weeks in London"
+    short = rule_relocation(london, candidate(small, relocate="short", max_weeks_away=11)).conflict
+    assert short.change == {"max_weeks_away": 12}
+
+
+def test_unknown_facts_never_exclude_and_are_named(small) -> None:
+    strict = candidate(small, city="Lagos", relocate="none", hours_per_week=1, weeks=1, min_stipend=usd(9000),
+                       no_fee=True, stage="senior", age=16)
+    conflicts, _, unknowns = evaluate(small.facts["all-unknown"], strict)
+    assert conflicts == []
+    assert "weekly hours are not stated (described as full-time)" in unknowns
+    assert len(unknowns) == 7  # mode, hours, weeks, stipend, fee, regions, stages
+    result = Matcher.of(small).match(strict.profile, TODAY)
+    assert [m["id"] for m in result.matches] == ["all-unknown"]
+
+
+def test_an_unknown_fact_ranks_below_an_equally_good_known_match(small) -> None:
+    result = Matcher.of(small).match(Profile(country="NG", no_fee=True, hours_per_week=10), TODAY)
+    order = [m["id"] for m in result.matches]
+    assert order.index("base-known") < order.index("fee-unknown")
+    scores = {m["id"]: m["score"] for m in result.matches}
+    assert scores["base-known"] - scores["fee-unknown"] == UNKNOWN_COST
+    assert result.to_dict()["matches"][order.index("fee-unknown")]["unknowns"] == [
+        "whether participants pay a fee is not stated: check with the organiser"]
+
+
+def test_region_stage_and_age(small) -> None:
+    us_only = small.facts["us-only"]
+    conflict = evaluate(us_only, candidate(small))[0][0]
+    assert (conflict.rule, conflict.change) == ("region", {"citizenship": ["US"]})
+    assert evaluate(us_only, candidate(small, citizenship=("US",)))[0] == []
+    base = small.facts["base-known"]
+    assert [(c.rule, c.suggestion) for c in evaluate(base, candidate(small, age=17))[0]] == [
+        ("age", "fits once you are 18")]
+    assert [c.change for c in evaluate(base, candidate(small, stage="senior"))[0]] == [{"stage": "early-career"}]
+
+
+def test_ended_programs_never_match_or_nearly_match(small) -> None:
+    result = Matcher.of(small).match(Profile(country="US"), TODAY)
+    ids = {m["id"] for m in result.matches + result.near_misses}
+    assert "ended-program" not in ids and "base-known" in ids
+
+
+def test_near_miss_and_format_for_an_unserved_community(small) -> None:
+    profile = Profile(country="NG", city="Lagos", relocate="none", hours_per_week=5, communities=("debaters",))
+    result = Matcher.of(small).match(profile, TODAY)
+    near = {m["id"]: m["suggestion"] for m in result.near_misses}
+    assert near["ten-hours"] == "fits if you could give 10 h/week instead of 5"
+    assert near["london-twelve-weeks"] == "fits if you could spend 12 weeks in London"
+    assert [f["id"] for f in result.formats] == ["remote-format"]
+    assert "nobody runs this format for your community (debaters) yet" in result.formats[0]["reasons"]
+    assert set(result.to_dict()) == {"profile", "matches", "near_misses", "formats"}
+
+
+def test_parse_stipend() -> None:
+    assert parse_stipend("1,500 usd/Month") == usd(1500)
+    with pytest.raises(ValueError, match="expected 'AMOUNT CUR/PERIOD'"):
+        parse_stipend("1500 USD total")
+
+
+# -- invariants over random profiles and the real catalog ---------------------------------
+
+REAL = load_catalog(ROOT, TODAY)
+REAL_MATCHER = Matcher.of(REAL)
+PROGRAM_FACTS = {f.id: f for f in REAL_MATCHER.programs}
+COUNTRIES = ["NG", "GB", "US", "DE", "IN", "BR", "ZA", "AR", "AU", "KE"]
+
+profiles = st.builds(
+    lambda country, city, relocate, away, hours, weeks, need, no_fee, stage, age, citizenship: Profile(
+        country=country, city=city, relocate=relocate, max_weeks_away=away if relocate == "short" else None,
+        hours_per_week=hours, weeks=weeks, min_stipend=need, no_fee=no_fee, stage=stage, age=age,
+        citizenship=citizenship),
+    st.sampled_from(COUNTRIES), st.sampled_from([None, "London", "Berkeley", "Lagos", "Cambridge", "Oxford"]),
+    st.sampled_from(["none", "short", "yes"]), st.integers(0, 30), st.one_of(st.none(), st.integers(0, 60)),
+    st.one_of(st.none(), st.integers(0, 60)),
+    st.one_of(st.none(), st.builds(usd, st.integers(0, 9000), st.sampled_from(["USD", "EUR", "GBP", "INR"]),
+                                   st.sampled_from(["week", "month", "year"]))),
+    st.booleans(), st.sampled_from([None, "undergraduate", "early-career", "mid-career", "senior"]),
+    st.one_of(st.none(), st.integers(14, 70)), st.sampled_from([(), ("US",), ("GB", "IN")]))
+
+RELAXATIONS = [
+    lambda p: p.apply({"relocate": "yes", "max_weeks_away": None}),
+    lambda p: p.apply({"relocate": "short", "max_weeks_away": 1000}) if p.relocate != "yes" else p,
+    lambda p: p.apply({"hours_per_week": None}),
+    lambda p: p.apply({"hours_per_week": p.hours_per_week + 5}) if p.hours_per_week is not None else p,
+    lambda p: p.apply({"weeks": None}),
+    lambda p: p.apply({"min_stipend": None}),
+    lambda p: p.apply({"min_stipend": {**p.min_stipend, "amount": p.min_stipend["amount"] // 2}})
+    if p.min_stipend else p,
+    lambda p: p.apply({"no_fee": False}),
+    lambda p: p.apply({"stage": None, "age": None}),
+    lambda p: p.apply({"citizenship": [*p.citizenship, "US"]}) if "US" not in p.citizenship else p,
+]
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(profiles)
+def test_no_match_violates_a_hard_constraint(profile) -> None:
+    c = prepare(profile, REAL.rates)
+    for m in REAL_MATCHER.match(profile, TODAY).matches:
+        assert evaluate(PROGRAM_FACTS[m["id"]], c)[0] == [], m["id"]
+
+
+@SETTINGS
+@given(profiles, st.sampled_from(RELAXATIONS))
+def test_relaxing_a_constraint_never_removes_a_match(profile, relax) -> None:
+    before = {m["id"] for m in REAL_MATCHER.match(profile, TODAY).matches}
+    after = {m["id"] for m in REAL_MATCHER.match(relax(profile), TODAY).matches}
+    assert before <= after
+
+
+@SETTINGS
+@given(profiles)
+def test_every_near_miss_has_one_conflict_and_its_change_makes_it_fit(profile) -> None:
+    c = prepare(profile, REAL.rates)
+    for near in REAL_MATCHER.match(profile, TODAY).near_misses:
+        facts = PROGRAM_FACTS[near["id"]]
+        conflicts = evaluate(facts, c)[0]
+        assert [x.text for x in conflicts] == [near["conflict"]]
+        changed = prepare(profile.apply(near["change"]), REAL.rates)
+        assert evaluate(facts, changed)[0] == [], (near["id"], near["change"])
+
+
+# -- personas on the real catalog (each id set checked against the records) ----------------
+
+def persona(**fields):
+    return REAL_MATCHER.match(Profile(**fields), TODAY)
+
+
+def test_debater_in_lagos_part_time_needs_a_stipend_cannot_relocate() -> None:
+    result = persona(country="NG", city="Lagos", relocate="none", hours_per_week=10, min_stipend=usd(1000),
+                     communities=("debaters",))
+    ids = {m["id"] for m in result.matches}
+    # Remote programs that may pay (stipend unknown) or pay enough, and those whose place is unknown.
+    assert {"spar", "ai-safety-camp", "bluedot-courses", "pan-african-ai-ethics-fellowship", "crs-s-risk-fellowship",
+            "tarbell-fellowship"} <= ids
+    # MATS is in person and needs 40 h/week; ARENA is in London and unpaid; both fail twice.
+    assert not ids & {"mats", "arena", "base-fellowship", "cooperative-ai-fellowship", "horizon-fellowship"}
+    near = {m["id"]: m for m in result.near_misses}
+    assert near["base-fellowship"]["suggestion"] == "fits if you could give 20 h/week instead of 10"
+    assert near["cooperative-ai-fellowship"]["suggestion"] == "fits if you could spend 14 weeks in Cape Town"
+    assert near["code-for-africa-ai-ethics-fellowship"]["conflict"] == \
+        "pays 500 USD a month; you need at least 1,000"
+    assert "mats" not in near
+    assert len(ids) == 29
+
+
+def test_quant_trader_in_london_full_time_for_twelve_weeks_can_relocate() -> None:
+    result = persona(country="GB", city="London", relocate="yes", hours_per_week=40, weeks=12,
+                     communities=("quant-traders",))
+    ids = {m["id"] for m in result.matches}
+    assert {"mats", "arena", "lasr-labs", "pivotal-fellowship", "iaps-policy-fellowship"} <= ids
+    near = {m["id"]: m["suggestion"] for m in result.near_misses}
+    assert near["spar"] == "fits if you had 13 weeks instead of 12"
+    assert near["astra-fellowship"] == "fits if you had 18 weeks instead of 12"
+    formats = {f["id"]: f["reasons"] for f in result.formats}
+    assert "nobody runs this format for your community (quant-traders) yet" in formats["quant-evals-residency"]
+    assert len(ids) == 35
+
+
+def test_historian_with_five_hours_and_no_need_for_money() -> None:
+    result = persona(country="DE", city="Berlin", relocate="none", hours_per_week=5, communities=("historians",))
+    ids = {m["id"] for m in result.matches}
+    assert {"bluedot-courses", "crs-s-risk-fellowship", "spar", "clr-spi-fundamentals"} <= ids
+    assert not ids & {"ai-safety-camp", "fig-fellowship", "mats"}  # 10 h, 8 h, 40 h in person
+    near = {m["id"]: m["suggestion"] for m in result.near_misses}
+    assert near["ai-safety-camp"] == "fits if you could give 10 h/week instead of 5"
+    assert len(ids) == 26
+
+
+def test_founder_who_will_not_leave_their_company() -> None:
+    result = persona(country="US", city="San Francisco", relocate="none", hours_per_week=4,
+                     communities=("founders",))
+    ids = {m["id"] for m in result.matches}
+    assert "def-acc" in ids  # held in San Francisco, where the founder lives
+    assert not ids & {"bluedot-courses", "base-fellowship", "horizon-fellowship"}
+    formats = {f["id"]: f["reasons"] for f in result.formats}
+    assert "nobody runs this format for your community (founders) yet" in formats["founder-safety-weekends"]
+    assert len(ids) == 23
+
+
+def test_demand_summary_groups_by_blocking_constraint_and_community(small) -> None:
+    known = Matcher([f for f in small.facts.values() if f.id != "all-unknown"], small.rates)
+    results = [known.match(Profile(country="NG", hours_per_week=1, communities=("debaters",)), TODAY),
+               known.match(Profile(country="NG", hours_per_week=1, weeks=1, communities=("debaters",)), TODAY),
+               known.match(Profile(country="NG", communities=("osint",)), TODAY)]
+    summary = demand_summary(results, bad_rows=1)
+    assert summary == {"candidates": 3, "bad_rows": 1, "no_fit": 2, "blocked_by": {"hours": 1, "several": 1},
+                       "by_community": {"debaters": {"candidates": 2, "no_fit": 2},
+                                        "osint": {"candidates": 1, "no_fit": 0}}}
+
+
+# -- the command -----------------------------------------------------------------------------
+
+def test_cli_flags_json_has_exactly_the_documented_keys() -> None:
+    result = run("match", "--country", "NG", "--city", "Lagos", "--relocate", "none", "--hours", "10",
+                 "--min-stipend", "1000 USD/month", "--community", "debaters", "--today", "2026-12-01", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"profile", "matches", "near_misses", "formats"}
+    assert set(payload["matches"][0]) == {"id", "kind", "score", "reasons", "unknowns"}
+    assert payload["profile"]["min_stipend"] == usd(1000)
+    assert len(payload["matches"]) == 29
+
+
+def test_cli_human_output_names_programs_and_changes() -> None:
+    result = run("match", "--country", "NG", "--city", "Lagos", "--relocate", "none", "--hours", "10",
+                 "--today", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert "fits if you could give 20 h/week instead of 10" in result.stdout
+    assert "SPAR (Supervised Program for Alignment Research) [spar]" in result.stdout
+
+
+@pytest.mark.parametrize("args", [("--country", "XX"), ("--country", "NG", "--min-stipend", "lots"),
+                                  ("--country", "NG", "--max-weeks-away", "3"),
+                                  ("--country", "NG", "--relocate", "short"),
+                                  ("--country", "NG", "--community", "no-such-community"),
+                                  ("--country", "NG", "--stage", "boss"), ("--relocate", "maybe"), ()])
+def test_cli_bad_flags_are_usage_errors(args) -> None:
+    result = run("match", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_cli_profile_file_and_a_positioned_error() -> None:
+    good = run("match", "--profile", str(MATCH / "lagos-debater.yaml"), "--today", "2026-12-01", "--json")
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["profile"]["name"] == "Debater in Lagos"
+    bad = run("match", "--profile", str(MATCH / "bad-relocate.yaml"))
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [
+        "tests/fixtures/match/bad-relocate.yaml:4:11: E105 relocate is 'sometimes'; expected one of: none, short, yes"]
+
+
+def test_cli_batch_reports_a_bad_row_and_still_counts_the_others() -> None:
+    result = run("match", "--batch", str(MATCH / "batch.csv"), "--today", "2026-12-01")
+    assert result.returncode == 1
+    assert "tests/fixtures/match/batch.csv:4: E104 hours_per_week is 'ten'" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["line"] for r in rows] == ["2", "3", "5"]
+    assert rows[0]["matches"] == "29"
+    assert "3 candidates matched, 1 bad rows" in result.stderr
+    lines = run("match", "--batch", str(MATCH / "batch.csv"), "--today", "2026-12-01", "--json").stdout.splitlines()
+    summary = json.loads(lines[-1])["summary"]
+    assert (summary["candidates"], summary["bad_rows"]) == (3, 1)
+    hermit = json.loads(lines[2])  # 1 h/week for 1 week, 9,000 USD a month: only unknowns let anything through
+    assert hermit["line"] == 5 and hermit["matches"] and all(m["unknowns"] for m in hermit["matches"])
+    assert summary["by_community"]["historians"] == {"candidates": 1, "no_fit": 0}
