@@ -29,8 +29,14 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(built_site), **k)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(built_site), **kwargs)
+
+        def log_message(self, *args) -> None:  # keep the test output readable
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -71,7 +77,7 @@ def test_index_links_to_each_program(built_site) -> None:
     parser.feed((built_site / "programs" / "index.html").read_text())
     catalog = load_catalog(ROOT, TODAY)
     for record in catalog.programs:
-        assert f"{record.id}/" in parser.hrefs
+        assert f"../programs/{record.id}/" in parser.hrefs
 
 
 def copy_repo(root: Path) -> Path:
@@ -142,6 +148,7 @@ def test_serve_serves_the_catalog(browser) -> None:
 
 PAGES = {"home": "/", "programs": "/programs/", "program": "/programs/spar/",
          "template": "/templates/regional-coworking-hub/", "community": "/communities/osint/",
+         "communities": "/communities/", "templates": "/templates/", "area": "/areas/evaluations/",
          "record-format": "/record-format/"}
 
 
@@ -173,3 +180,132 @@ def test_no_request_leaves_the_machine(browser, site_url) -> None:
         page.wait_for_load_state("networkidle")
     assert outside == []
     page.close()
+
+
+FILTERS = [
+    {"mode": "remote", "hours": "10", "paid": "1"},
+    {"mode": "remote", "hours": "10", "paid": "1", "strict": "1"},
+    {"relocation": "none", "usd": "1000"},
+    {"region": "NG", "area": "ai-governance"},
+    {"status": "ended"},
+    {"weeks": "4", "open": "1"},
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("criteria", FILTERS, ids=lambda c: "&".join(f"{k}={v}" for k, v in c.items()))
+def test_programs_filter_in_browser_equals_python(browser, site_url, criteria) -> None:
+    import datetime as dt
+    from urllib.parse import urlencode
+
+    from onramp.site import filter_programs
+
+    catalog = load_catalog(ROOT, TODAY)
+    expected = sorted(filter_programs([catalog.facts[r.id] for r in catalog.programs], criteria, dt.date.today()))
+    page = browser.new_page()
+    page.goto(site_url + "/programs/")
+    # set the filters as a person would: through the form controls
+    for name, value in criteria.items():
+        control = page.locator(f"#onramp-filters [name={name}]")
+        if control.get_attribute("type") == "checkbox":
+            control.check()
+        elif control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    shown = sorted(page.locator("#onramp-programs tbody tr:not([hidden])").evaluate_all(
+        "rows => rows.map(r => r.dataset.id)"))
+    assert shown == expected
+    assert page.locator("#onramp-count").inner_text() == f"{len(expected)} of {len(catalog.programs)} programs shown."
+    # the address bar keeps the filters: reloading the URL shows the same rows
+    assert all(f"{k}={v}" in page.url for k, v in criteria.items())
+    page.goto(site_url + "/programs/?" + urlencode(criteria))
+    again = sorted(page.locator("#onramp-programs tbody tr:not([hidden])").evaluate_all(
+        "rows => rows.map(r => r.dataset.id)"))
+    assert again == expected
+    page.close()
+
+
+def test_remote_paid_part_time_filter_is_not_trivial() -> None:
+    import datetime as dt
+
+    from onramp.site import filter_programs
+
+    catalog = load_catalog(ROOT, TODAY)
+    facts = [catalog.facts[r.id] for r in catalog.programs]
+    loose = filter_programs(facts, FILTERS[0], dt.date.today())
+    strict = filter_programs(facts, FILTERS[1], dt.date.today())
+    assert "mats" not in loose  # in person, 40 h/week
+    assert set(strict) < set(loose) < {f.id for f in facts}
+    for record_id in strict:
+        f = catalog.facts[record_id]
+        assert f.mode == "remote" and f.hours_min <= 10 and f.paid is True
+
+
+@pytest.mark.browser
+def test_sorting_by_stipend(browser, site_url) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "/programs/")
+    page.get_by_role("button", name="Stipend").click()
+    page.get_by_role("button", name="Stipend").click()  # descending: the best paid first
+    first = page.locator("#onramp-programs tbody tr").first.get_attribute("data-id")
+    catalog = load_catalog(ROOT, TODAY)
+    best = max(catalog.programs, key=lambda r: catalog.facts[r.id].stipend_usd_month or -1)
+    assert first == best.id
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["home", "programs", "program", "template", "community"])
+def test_no_serious_accessibility_violations(browser, site_url, name) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    page.goto(site_url + PAGES[name])
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in serious]
+    page.close()
+
+
+def test_program_page_shows_unknown_sources_and_freshness(built_site) -> None:
+    html = (built_site / "programs" / "spar" / "index.html").read_text()
+    assert 'class="onramp-unknown"' in html  # SPAR's stipend is unknown: shown, not blank
+    assert "Last verified 2026-12-01" in html
+    assert "https://sparai.org/program" in html and "2026-12-01" in html
+    assert "May be out of date" not in html
+
+
+def test_stale_records_carry_a_notice() -> None:
+    import datetime as dt
+
+    from onramp.site import SiteBuilder
+
+    catalog = load_catalog(ROOT, TODAY)
+    later = SiteBuilder(catalog, ROOT / "site_templates", today=dt.date(2028, 1, 1)).pages()
+    assert "May be out of date" in later["programs/mats.md"][1]
+    now = SiteBuilder(catalog, ROOT / "site_templates", today=TODAY).pages()
+    assert "May be out of date" not in now["programs/mats.md"][1]
+
+
+def test_community_without_targeting_program_gets_a_callout(built_site) -> None:
+    catalog = load_catalog(ROOT, TODAY)
+    untargeted = [c for c in catalog.communities
+                  if not any(c.id in p.data["communities"] for p in catalog.programs)]
+    targeted = [c for c in catalog.communities if c not in untargeted]
+    assert untargeted and targeted
+    def page(community) -> str:
+        return (built_site / "communities" / community.id / "index.html").read_text()
+
+    assert all("No program targets this community" in page(c) for c in untargeted)
+    assert not any("No program targets this community" in page(c) for c in targeted)
+
+
+def test_area_pages_list_their_programs(built_site) -> None:
+    catalog = load_catalog(ROOT, TODAY)
+    html = (built_site / "areas" / "automated-research-oversight" / "index.html").read_text()
+    users = [r for r in catalog.programs + catalog.templates
+             if "automated-research-oversight" in r.data["research_areas"]]
+    assert users
+    for record in users:
+        assert f"/{record.id}/" in html

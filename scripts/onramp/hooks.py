@@ -12,7 +12,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from onramp.catalog import CatalogError, load_catalog
+from onramp import catalog as catalogs
+from onramp.catalog import CatalogError
 from onramp.site import NAV_PAGES, SiteBuilder, front_matter
 
 _bodies: dict[str, str] = {}
@@ -27,7 +28,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_files(files: Files, config) -> Files:
     root = Path(config["config_file_path"]).resolve().parent
     try:
-        catalog = load_catalog(root)
+        catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
     except CatalogError as err:
         message = "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
         # The live-reload server prints a traceback for any other exception; a SystemExit is

@@ -16,11 +16,13 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
+from .facts import money_text, next_deadline
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
-NAV_PAGES = frozenset({"programs/index.md", "templates/index.md", "communities/index.md", "record-format.md"})
+NAV_PAGES = frozenset({"programs/index.md", "templates/index.md", "communities/index.md", "areas/index.md",
+                       "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -40,6 +42,8 @@ def environment(templates: Path) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["link"] = link
     env.filters["label"] = label
+    env.filters["num"] = num
+    env.filters["money_text"] = money_text
     env.tests["mapping"] = lambda v: isinstance(v, dict)
     env.tests["sequence"] = lambda v: isinstance(v, list)
     return env
@@ -53,10 +57,20 @@ def link(url: Any, text: Any = None) -> Markup:
     return Markup(shown)
 
 
+def num(value: Any) -> str:
+    """1234.5 -> '1,235'; anything that is not a number is shown as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.0f}"
+    return str(value)
+
+
 def label(key: Any) -> str:
     """`hours_per_week` -> `Hours per week`."""
     text = str(key).replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+STALE_AFTER_DAYS = 365
 
 
 class SiteBuilder:
@@ -69,15 +83,36 @@ class SiteBuilder:
 
     def pages(self) -> dict[str, tuple[str, str]]:
         """src path -> (page title, body HTML) for every generated page."""
-        out: dict[str, tuple[str, str]] = {}
-        for kind in SECTIONS:
-            records = self.catalog.of_kind(kind)
-            out[index_path(kind)] = (TITLES[kind], self.render("index.html.j2", kind=kind, title=TITLES[kind],
-                                                                records=records))
-            for record in records:
-                out[page_path(record)] = (record.name, self.render("record.html.j2", record=record))
-        out["record-format.md"] = ("Record format", self.render("record-format.html.j2", **self.format_context()))
+        c = self.catalog
+        out: dict[str, tuple[str, str]] = {
+            "programs/index.md": ("Programs", self.render("programs-index.html.j2", rows=self.program_rows())),
+            "templates/index.md": ("Program templates", self.render("templates-index.html.j2", records=c.templates)),
+            "communities/index.md": ("Communities", self.render(
+                "communities-index.html.j2", rows=[(r, self.coverage(r)) for r in c.communities])),
+            "areas/index.md": ("Research areas", self.render("areas-index.html.j2", areas=self.areas())),
+            "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
+        }
+        for record in c.programs:
+            out[page_path(record)] = (record.name, self.render("program.html.j2", record=record,
+                                                                   facts=c.facts[record.id], **self.freshness(record)))
+        for record in c.templates:
+            out[page_path(record)] = (record.name, self.render("template.html.j2", record=record,
+                                                                   facts=c.facts[record.id], **self.freshness(record)))
+        for record in c.communities:
+            out[page_path(record)] = (record.name, self.render("community.html.j2", record=record,
+                                                                   coverage=self.coverage(record),
+                                                                   **self.freshness(record)))
+        for area in self.areas():
+            out[f"areas/{area['id']}.md"] = (area["title"], self.render("area.html.j2", area=area))
         return out
+
+    def render(self, template: str, **context: Any) -> str:
+        self.env.filters["area_title"] = self.area_title
+        return self.env.get_template(template).render(
+            today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
+            url_of=self.url_of, area_title=self.area_title, **context)
+
+    # -- what the pages show -----------------------------------------------------------------
 
     def format_context(self) -> dict[str, Any]:
         schemas = self.catalog.schemas
@@ -87,9 +122,95 @@ class SiteBuilder:
             "vocabularies": [(title, schemas.vocabulary(name)) for name, title in VOCABULARIES],
         }
 
-    def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(today=self.today, page_path=page_path,
-                                                      catalog=self.catalog, **context)
+    def url_of(self, record_id: str, here: str) -> str:
+        """A relative link from the page `here` (a src path) to a record's page."""
+        record = self.catalog.get(record_id)
+        depth = here.count("/")
+        target = page_path(record).removesuffix(".md") + "/" if record else ""
+        return "../" * (depth + (0 if here.endswith("index.md") else 1)) + target
+
+    def area_title(self, area_id: str) -> str:
+        return self._area_titles().get(area_id, area_id)
+
+    def _area_titles(self) -> dict[str, str]:
+        return {t["id"]: t["title"] for t in self.catalog.schemas.vocabulary("research_area")}
+
+    def areas(self) -> list[dict]:
+        out = []
+        for term in self.catalog.schemas.vocabulary("research_area"):
+            offered = [r for r in self.catalog.programs + self.catalog.templates
+                       if term["id"] in r.data["research_areas"]]
+            out.append({**term, "programs": [r for r in offered if r.kind == "program"],
+                        "templates": [r for r in offered if r.kind == "template"]})
+        return out
+
+    def freshness(self, record) -> dict[str, Any]:
+        verified = dt.date.fromisoformat(record.data["last_verified"])
+        age = (self.today - verified).days
+        return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS}
+
+    def program_rows(self) -> list[dict]:
+        facts = self.catalog.facts
+        return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today)}
+                for r in self.catalog.programs]
+
+    def coverage(self, community) -> dict[str, Any]:
+        """Which programs target a community, and which fit its typical constraints."""
+        targeting = [r for r in self.catalog.programs if community.id in r.data["communities"]]
+        templates = [r for r in self.catalog.templates if community.id in r.data["communities"]]
+        constraints = community.data["constraints"]
+        known = {k: v for k, v in constraints.items() if k != "note" and v != "unknown"}
+        fitting = ([r for r in self.catalog.programs if fits_constraints(self.catalog.facts[r.id], constraints)]
+                   if known else None)
+        return {"targeting": targeting, "templates": templates, "fitting": fitting}
+
+
+def filter_programs(facts: list, criteria: dict[str, str], today: dt.date) -> list[str]:
+    """Ids of the programs the programs table shows for these filter values.
+
+    The same rules as keep() in docs/assets/onramp.js, so a test can check the browser against
+    Python: a known fact that conflicts hides a program; an unknown one only with `strict`.
+    """
+    strict = criteria.get("strict") == "1"
+
+    def fits(value, test) -> bool:
+        return (not strict) if value is None else test(value)
+
+    c = criteria
+    out = []
+    for f in facts:
+        checks = [
+            not c.get("mode") or fits(f.mode, lambda v: v == c["mode"]),
+            not c.get("relocation") or fits(f.relocation, lambda v: v == c["relocation"]),
+            not c.get("hours") or fits(f.hours_min, lambda v: v <= float(c["hours"])),
+            not c.get("weeks") or fits(f.weeks_min, lambda v: v <= float(c["weeks"])),
+            not c.get("paid") or fits(f.paid, bool),
+            not c.get("usd") or (f.paid is not False and fits(
+                None if f.stipend_usd_month is None else round(f.stipend_usd_month), lambda v: v >= float(c["usd"]))),
+            not c.get("region") or fits(f.regions, lambda v: c["region"].upper() in v),
+            not c.get("community") or c["community"] in f.communities,
+            not c.get("area") or c["area"] in f.areas,
+            not c.get("status") or (f.status or "unknown") == c["status"],
+            not c.get("open") or bool(next_deadline(f, today)),
+        ]
+        if all(checks):
+            out.append(f.id)
+    return out
+
+
+def fits_constraints(facts, constraints: dict) -> bool:
+    """Whether a program's known facts fit a community's typical constraints (unknown never excludes)."""
+    if facts.status == "ended":
+        return False
+    if constraints.get("relocation") == "none" and facts.relocation == "required":
+        return False
+    hours = constraints.get("hours_per_week")
+    if isinstance(hours, dict) and isinstance(hours.get("max"), (int, float)):
+        if facts.hours_min is not None and facts.hours_min > hours["max"]:
+            return False
+    if constraints.get("finances") == "needs_income" and facts.paid is False:
+        return False
+    return True
 
 
 def front_matter(title: str) -> str:

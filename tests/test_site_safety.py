@@ -1,0 +1,109 @@
+"""Record text is data, never markup: hostile values (which validation would refuse) are built
+into a real site, and the output is parsed for any element, attribute or link they could inject."""
+
+from __future__ import annotations
+
+import copy
+from html.parser import HTMLParser
+
+import pytest
+
+from onramp import catalog as catalog_module
+from onramp import site
+from onramp.catalog import Record, load_catalog
+
+from .conftest import ROOT, TODAY
+
+SCRIPT = "<script>alert('name')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+JS_URL = "javascript:alert(document.cookie)"
+
+
+def hostile_catalog():
+    catalog = load_catalog(ROOT, TODAY)
+    record = catalog.records["spar"]
+    data = copy.deepcopy(record.data)
+    data["name"] = f"SPAR {SCRIPT}"
+    data["summary"] = f"Summary {IMG} and [a markdown link]({JS_URL}) and <b onclick=alert(2)>bold</b>"
+    data["url"] = JS_URL
+    data["organiser"] = "<iframe src=javascript:alert(3)></iframe>"
+    data["sources"][0] = {**data["sources"][0], "url": JS_URL, "title": f"{SCRIPT} title"}
+    data["format"]["note"] = "<svg onload=alert(4)>"
+    data["applications"]["windows"] = [{"label": SCRIPT, "closes": "2030-01-01"}]
+    catalog.records["spar"] = Record("spar", "program", record.path, data)
+    community = catalog.records["osint"]
+    cdata = copy.deepcopy(community.data)
+    cdata["name"] = f"OSINT {IMG}"
+    cdata["gathering_places"][0]["url"] = "  JavaScript:alert(5)"
+    cdata["barriers"] = [SCRIPT, f"<a href='{JS_URL}'>x</a>"]
+    catalog.records["osint"] = Record("osint", "community", community.path, cdata)
+    return catalog
+
+
+class Audit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bad: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.bad.append(f"<{tag} {name}>")
+            if name.lower() in ("href", "src", "action", "formaction") and value and \
+                    value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+                self.bad.append(f"<{tag} {name}={value}>")
+        if tag in ("iframe", "img", "svg", "object", "embed") and any("alert" in (v or "") for _, v in attrs):
+            self.bad.append(f"<{tag}>")
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag) -> None:
+        self._in_script = False
+
+    def handle_data(self, data) -> None:
+        if self._in_script and "alert" in data:
+            self.bad.append("<script>alert")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, monkeypatch_module):
+    catalog = hostile_catalog()
+    # the hooks look load_catalog up on onramp.catalog at each build: patching it there reaches them
+    monkeypatch_module.setattr(catalog_module, "load_catalog", lambda root, today=None: catalog)
+    monkeypatch_module.setattr(site, "load_catalog", lambda root, today=None: catalog)
+    return site.build_site(ROOT, tmp_path_factory.mktemp("hostile") / "site")
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    patcher = pytest.MonkeyPatch()
+    yield patcher
+    patcher.undo()
+
+
+@pytest.mark.parametrize("page", ["programs/spar/index.html", "programs/index.html", "communities/osint/index.html",
+                                  "communities/index.html", "areas/evaluations/index.html", "index.html",
+                                  "templates/regional-coworking-hub/index.html"])
+def test_no_injected_element_attribute_or_link(hostile_site, page) -> None:
+    html = (hostile_site / page).read_text()
+    audit = Audit()
+    audit.feed(html)
+    assert audit.bad == []
+
+
+def test_hostile_text_is_shown_as_text(hostile_site) -> None:
+    html = (hostile_site / "programs" / "spar" / "index.html").read_text()
+    assert "&lt;script&gt;alert(" in html  # escaped, so a reader sees the text itself
+    assert "<script>alert(" not in html
+    assert "javascript:alert(document.cookie)" in html  # shown as text, never as a link target
+    assert 'href="javascript:' not in html.lower()
+
+
+def test_search_index_holds_no_markup(hostile_site) -> None:
+    """The search results are inserted as HTML: hostile text must sit there as escaped entities."""
+    import json
+
+    docs = json.loads((hostile_site / "search" / "search_index.json").read_text())["docs"]
+    texts = [doc["title"] + doc["text"] for doc in docs]
+    assert any("&lt;img src=x onerror=" in t for t in texts)  # the hostile text is indexed, escaped
+    assert not any("<img" in t or "<script" in t or "<iframe" in t or "<svg" in t for t in texts)
