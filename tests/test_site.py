@@ -146,6 +146,50 @@ def test_serve_serves_the_catalog(browser) -> None:
         proc.wait(timeout=30)
 
 
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        assert proc.poll() is None, "the server exited"
+        assert time.monotonic() < deadline, f"{url} did not answer within {seconds} s"
+        time.sleep(0.5)
+
+
+def test_serve_rebuilds_on_record_change_and_survives_a_broken_record(tmp_path) -> None:
+    root = copy_repo(tmp_path / "repo")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "onramp", "serve", "--root", str(root), "--port", str(port)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/programs/spar/"
+    try:
+        wait_for(url, proc)
+        record = root / "programs" / "spar.yaml"
+        good = record.read_text()
+        record.write_text(good.replace("name: SPAR", "name: SPAR renamed", 1))
+        deadline = time.monotonic() + 120
+        while b"SPAR renamed" not in urllib.request.urlopen(url, timeout=5).read():
+            assert time.monotonic() < deadline, "the page was not rebuilt after the record changed"
+            time.sleep(0.5)
+        record.write_text(good.replace("mode: remote", "mode: online"))
+        deadline = time.monotonic() + 120
+        while "E105" not in log.read_text():
+            assert time.monotonic() < deadline, "the broken record was not reported"
+            time.sleep(0.5)
+        assert b"SPAR renamed" in urllib.request.urlopen(url, timeout=5).read()  # last good build still served
+        text = log.read_text()
+        assert "programs/spar.yaml:" in text and "Traceback" not in text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 PAGES = {"home": "/", "programs": "/programs/", "program": "/programs/spar/",
          "template": "/templates/regional-coworking-hub/", "community": "/communities/osint/",
          "communities": "/communities/", "templates": "/templates/", "area": "/areas/evaluations/",

@@ -96,9 +96,16 @@ def build(root: Path | None, site_dir: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(root: Path | None, host: str, port: int) -> None:
     """Build the site and serve it with live reload when a record, schema or template changes."""
+    from .catalog import CatalogError, load_catalog
     from .site import serve_site
 
     root = (root or find_root(Path.cwd())).resolve()
+    try:  # a broken catalog at start is reported like `onramp validate`; later ones while serving
+        load_catalog(root)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    show_mkdocs_warnings(level="INFO")
     serve_site(root, host, port)
 
 
@@ -128,7 +135,7 @@ def codes() -> None:
         click.echo(f"{code}  {text}")
 
 
-def show_mkdocs_warnings() -> None:
+def show_mkdocs_warnings(level: str = "WARNING") -> None:
     """Print mkdocs' warnings (broken links...) to stderr: strict mode fails on them."""
     import logging
 
@@ -136,7 +143,7 @@ def show_mkdocs_warnings() -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
+    logger.setLevel(level)
 
 
 def render_problems(problems: list[Problem], count: int, fmt: str) -> str:

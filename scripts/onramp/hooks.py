@@ -1,12 +1,14 @@
 """mkdocs hooks (named in mkdocs.yml): generate the catalog pages in memory.
 
 Nothing is written into docs/: pages are mkdocs File objects made from the Catalog, and their
-bodies replace the rendered Markdown in on_page_content. An invalid record stops the build with
-the same positioned lines as `onramp validate`.
+bodies replace the rendered Markdown in on_page_content. An invalid record stops a build with the
+same positioned lines as `onramp validate`; while serving, it is reported and the last valid
+catalog stays up.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -16,8 +18,10 @@ from onramp import catalog as catalogs
 from onramp.catalog import CatalogError
 from onramp.site import NAV_PAGES, SiteBuilder, front_matter
 
+log = logging.getLogger("mkdocs.onramp")
 _bodies: dict[str, str] = {}
 _serving = False
+_last_good = None  # while serving: the last catalog that validated
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -26,16 +30,19 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_files(files: Files, config) -> Files:
+    global _last_good
     root = Path(config["config_file_path"]).resolve().parent
     try:
         catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
     except CatalogError as err:
         message = "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
-        # The live-reload server prints a traceback for any other exception; a SystemExit is
-        # printed as its message alone, and the server keeps serving the last good build.
-        if _serving:
-            raise SystemExit(message) from None
-        raise PluginError(message) from None
+        if not (_serving and _last_good is not None):
+            raise PluginError(message) from None
+        # While serving, keep showing the last good catalog: the live-reload server would print
+        # a traceback for an exception, and the reader keeps a working site until the fix.
+        log.warning(message + "\n(still serving the last valid records)")
+        catalog = _last_good
+    _last_good = catalog
     _bodies.clear()
     for src, (title, body) in SiteBuilder(catalog, root / "site_templates").pages().items():
         _bodies[src] = body

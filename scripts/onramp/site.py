@@ -268,4 +268,5 @@ def serve_site(root: Path, host: str, port: int) -> None:
     """mkdocs' live-reloading server; record, schema and template changes trigger a rebuild."""
     from mkdocs.commands.serve import serve
 
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=f"{host}:{port}", livereload=True)
+    # not strict while serving: a warning is shown, and the last good pages stay up
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=f"{host}:{port}", livereload=True, strict=False)
