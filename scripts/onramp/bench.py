@@ -86,12 +86,47 @@ def bench_validate(count: int, runs: int) -> list[tuple[str, float, float]]:
         ]
 
 
+def bench_match(candidates: int, programs: int, runs: int) -> list[tuple[str, float, float]]:
+    """A batch of generated candidates against the real programs cloned up to `programs`, timed
+    against a bare loop that evaluates the hard constraints alone on the same pairs."""
+    import dataclasses
+    import datetime as dt
+    import random
+
+    from .catalog import load_catalog
+    from .match import Matcher, Profile, bare_hard_constraints, prepare
+
+    today = dt.date(2026, 12, 1)
+    catalog = load_catalog(REPO, today)
+    real = [f for f in catalog.facts.values() if f.kind == "program" and f.status != "ended"]
+    facts = [dataclasses.replace(real[i % len(real)], id=f"{real[i % len(real)].id}-{i}") for i in range(programs)]
+    matcher = Matcher(facts, catalog.rates)
+    rng = random.Random(0)
+    countries, cities = ["NG", "GB", "US", "DE", "IN", "BR", "KE"], [None, "London", "Lagos", "Berkeley"]
+    profiles = [Profile(country=rng.choice(countries), city=rng.choice(cities),
+                        relocate=(relocate := rng.choice(["none", "short", "yes"])),
+                        max_weeks_away=rng.randint(0, 12) if relocate == "short" else None,
+                        hours_per_week=rng.choice([None, 5, 10, 20, 40]), weeks=rng.choice([None, 8, 12, 52]),
+                        min_stipend=rng.choice([None, {"amount": 1000, "currency": "USD", "period": "month"},
+                                                {"amount": 300, "currency": "GBP", "period": "week"}]),
+                        no_fee=rng.random() < 0.5, stage=rng.choice([None, "early-career", "senior"]),
+                        communities=(rng.choice(["debaters", "osint", "founders"]),))
+                for _ in range(candidates)]
+    prepared = [prepare(p, catalog.rates) for p in profiles]
+    t_bare = best_of(runs, lambda: bare_hard_constraints(matcher.programs, prepared))
+    t_match = best_of(runs, lambda: [matcher.match(p, today) for p in profiles])
+    return [(f"onramp match, {candidates} candidates x {len(matcher.programs)} programs vs bare hard-rule loop",
+             t_bare, t_match)]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000, help="generated records (default 10000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per timing; the best is kept")
+    parser.add_argument("--candidates", type=int, default=10_000, help="match batch size (default 10000)")
+    parser.add_argument("--programs", type=int, default=1_000, help="programs to match against (default 1000)")
     args = parser.parse_args(argv)
-    rows = bench_validate(args.records, args.runs)
+    rows = bench_validate(args.records, args.runs) + bench_match(args.candidates, args.programs, 1)
     print(f"{'benchmark':<70} {'baseline':>9} {'onramp':>9}  onramp/baseline")
     for name, baseline, ours in rows:
         print(f"{name:<70} {baseline:8.2f}s {ours:8.2f}s  {ours / baseline:.2f}x")

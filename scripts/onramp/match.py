@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .facts import Facts, Rates, monthly_usd
@@ -78,6 +79,7 @@ class Candidate:
     codes: frozenset[str]  # the country lived in and every citizenship
     need_usd_month: float | None
     need_unit_usd_month: float | None  # what one unit of the needed currency and period is worth
+    need_text: str = ""  # "you need at least 1,000", said once per candidate
 
 
 def parse_stipend(text: str) -> dict[str, Any]:
@@ -96,8 +98,9 @@ def prepare(profile: Profile, rates: Rates) -> Candidate:
     if profile.min_stipend:
         need = monthly_usd(profile.min_stipend, None, rates)
         unit = monthly_usd({**profile.min_stipend, "amount": 1}, None, rates)
-    return Candidate(profile, profile.city.casefold() if profile.city else None,
-                     frozenset((profile.country, *profile.citizenship)), need, unit)
+    c = Candidate(profile, profile.city.casefold() if profile.city else None,
+                  frozenset((profile.country, *profile.citizenship)), need, unit)
+    return replace(c, need_text=_need_text(c)) if need is not None else c
 
 
 # -- reading profiles: flags, a YAML file, CSV rows -----------------------------------------
@@ -197,6 +200,7 @@ def _fits(reason: str | None = None, *unknowns: str) -> Check:
     return Check(None, reason, unknowns)
 
 
+@lru_cache(maxsize=1024)  # most unknown sentences are fixed texts: one Check each, shared
 def _unknown(text: str) -> Check:
     return Check(None, None, (text,))
 
@@ -292,7 +296,7 @@ def rule_stipend(f: Facts, c: Candidate) -> Check:
     need = c.need_usd_month
     if need is None:
         return SILENT
-    wanted = _need_text(c)
+    wanted = c.need_text
     if f.paid is None:
         return _unknown("whether it pays a stipend is not stated")
     if f.paid is False:
@@ -384,7 +388,7 @@ def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str
     if f.commitment in ("part_time", "flexible") or (f.hours_max is not None and f.hours_max < FULL_TIME_HOURS):
         score += 1
         reasons.append("part-time: it fits beside work or study")
-    closes = open_window(f, today)
+    closes = _open_window(f.windows, today)
     if closes:
         score += 2
         reasons.append(f"applications open now (closes {closes})")
@@ -402,9 +406,13 @@ def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str
 
 def open_window(f: Facts, today: dt.date) -> str | None:
     """The closing date of the earliest window that is open or upcoming on `today`."""
+    return _open_window(f.windows, today)
+
+
+@lru_cache(maxsize=8192)
+def _open_window(windows: tuple, today: dt.date) -> str | None:
     day = today.isoformat()
-    upcoming = sorted(closes for _, _, closes in f.windows if closes >= day)
-    return upcoming[0] if upcoming else None
+    return min((closes for _, _, closes in windows if closes >= day), default=None)
 
 
 # -- running the rules over a catalog -------------------------------------------------------
@@ -544,6 +552,7 @@ def _usd(value: float | None) -> str:
     return "?" if value is None else f"{value:,.0f}"
 
 
+@lru_cache(maxsize=4096)  # the same few figures recur in every sentence of a batch
 def _n(value: float | None) -> str:
     if value is None:
         return "?"
