@@ -107,16 +107,21 @@ def money_text(money: Any) -> str:
     amount = money.get("amount")
     if isinstance(amount, dict):
         low_end, high_end = amount.get("min"), amount.get("max")
-        shown = (f"up to {_num(high_end)}" if low_end in (UNKNOWN, 0) else
-                 f"at least {_num(low_end)}" if high_end == UNKNOWN else f"{_num(low_end)}-{_num(high_end)}")
+        if low_end in (UNKNOWN, 0):
+            shown = f"up to {number_text(high_end)}"
+        elif high_end == UNKNOWN:
+            shown = f"at least {number_text(low_end)}"
+        else:
+            shown = f"{number_text(low_end)}-{number_text(high_end)}"
     else:
-        shown = _num(amount)
+        shown = number_text(amount)
     period = money.get("period")
     per = {"week": "a week", "month": "a month", "year": "a year", "total": "in total"}.get(period, f"per {period}")
     return f"{shown} {money.get('currency')} {per}"
 
 
-def _num(value: Any) -> str:
+def number_text(value: Any) -> str:
+    """1234.5 -> '1,235'; anything that is not a number is shown as it is."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,.0f}"
     return str(value)

@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
-from .facts import money_text, next_deadline
+from .facts import money_text, next_deadline, number_text
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
@@ -33,16 +33,11 @@ def page_path(record: Record) -> str:
     return f"{SECTIONS[record.kind]}/{record.id}.md"
 
 
-def index_path(kind: str) -> str:
-    return f"{SECTIONS[kind]}/index.md"
-
-
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["link"] = link
-    env.filters["label"] = label
-    env.filters["num"] = num
+    env.filters["num"] = number_text
     env.filters["money_text"] = money_text
     env.tests["mapping"] = lambda v: isinstance(v, dict)
     env.tests["sequence"] = lambda v: isinstance(v, list)
@@ -55,19 +50,6 @@ def link(url: Any, text: Any = None) -> Markup:
     if isinstance(url, str) and is_web_url(url):
         return Markup(f'<a href="{escape(url)}" rel="nofollow noopener">{shown}</a>')
     return Markup(shown)
-
-
-def num(value: Any) -> str:
-    """1234.5 -> '1,235'; anything that is not a number is shown as it is."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,.0f}"
-    return str(value)
-
-
-def label(key: Any) -> str:
-    """`hours_per_week` -> `Hours per week`."""
-    text = str(key).replace("_", " ")
-    return text[:1].upper() + text[1:]
 
 
 STALE_AFTER_DAYS = 365
