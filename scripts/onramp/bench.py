@@ -37,6 +37,7 @@ def run(cmd: list[str], expect: int = 0) -> None:
 def generate_catalog(target: Path, count: int) -> dict[str, list[Path]]:
     """A catalog of `count` valid records cloned from the real ones, with fresh ids."""
     shutil.copytree(REPO / "schemas", target / "schemas")
+    shutil.copytree(REPO / "data", target / "data")
     sources = {
         "program": sorted((REPO / "programs").glob("*.yaml")),
         "template": sorted((REPO / "programs" / "templates").glob("*.yaml")),
