@@ -323,9 +323,10 @@ def test_demand_summary_groups_by_blocking_constraint_and_community(small) -> No
                known.match(Profile(country="NG", hours_per_week=1, weeks=1, communities=("debaters",)), TODAY),
                known.match(Profile(country="NG", communities=("osint",)), TODAY)]
     summary = demand_summary(results, bad_rows=1)
-    assert summary == {"candidates": 3, "bad_rows": 1, "no_fit": 2, "blocked_by": {"hours": 1, "several": 1},
-                       "by_community": {"debaters": {"candidates": 2, "no_fit": 2},
-                                        "osint": {"candidates": 1, "no_fit": 0}}}
+    assert summary == {"candidates": 3, "bad_rows": 1, "no_fit": 2, "no_confirmed_fit": 2,
+                       "blocked_by": {"hours": 1, "several": 1},
+                       "by_community": {"debaters": {"candidates": 2, "no_fit": 2, "no_confirmed_fit": 2},
+                                        "osint": {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 0}}}
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -383,4 +384,5 @@ def test_cli_batch_reports_a_bad_row_and_still_counts_the_others() -> None:
     assert (summary["candidates"], summary["bad_rows"]) == (3, 1)
     hermit = json.loads(lines[2])  # 1 h/week for 1 week, 9,000 USD a month: only unknowns let anything through
     assert hermit["line"] == 5 and hermit["matches"] and all(m["unknowns"] for m in hermit["matches"])
-    assert summary["by_community"]["historians"] == {"candidates": 1, "no_fit": 0}
+    # matched only through unknown facts: no confirmed fit, which the summary must not hide
+    assert summary["by_community"]["historians"] == {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 1}

@@ -332,12 +332,14 @@ def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: 
 
 def render_summary(summary: dict) -> str:
     lines = [f"{summary['candidates']} candidates matched, {summary['bad_rows']} bad rows; "
-             f"{summary['no_fit']} have no fitting program"]
+             f"{summary['no_fit']} have no fitting program, "
+             f"{summary['no_confirmed_fit']} none that fits on known facts alone"]
     if summary["blocked_by"]:
         lines.append("  blocked by (a program would fit if this one constraint changed; 'several': none would):")
         lines += [f"    {rule}: {count}" for rule, count in summary["blocked_by"].items()]
-    lines.append("  by community (candidates, of whom no fit):")
-    lines += [f"    {com}: {row['candidates']}, {row['no_fit']}" for com, row in summary["by_community"].items()]
+    lines.append("  by community (candidates, of whom no fit, of whom no fit on known facts):")
+    lines += [f"    {com}: {row['candidates']}, {row['no_fit']}, {row['no_confirmed_fit']}"
+              for com, row in summary["by_community"].items()]
     return "\n".join(lines) + "\n"
 
 

@@ -521,23 +521,28 @@ def demand_summary(results: Sequence[Result], bad_rows: int = 0) -> dict[str, An
 
     A candidate is counted under each constraint that is the single conflict of one of their near
     misses (relaxing it would give them a program), or under `several` when every program fails
-    two or more constraints.
+    two or more constraints. `no_confirmed_fit` also counts candidates whose every match rests on
+    an unknown fact: while records are thin, unknowns let most programs through, and this is the
+    figure that still shows where demand is unmet for sure.
     """
     blocked: Counter[str] = Counter()
     by_community: dict[str, dict[str, int]] = {}
-    unmet = 0
+    unmet = unconfirmed = 0
     for r in results:
         fits = bool(r.matches)
+        confirmed = any(not m["unknowns"] for m in r.matches)
+        unconfirmed += not confirmed
         for com in r.profile.communities or ("(none given)",):
-            row = by_community.setdefault(com, {"candidates": 0, "no_fit": 0})
+            row = by_community.setdefault(com, {"candidates": 0, "no_fit": 0, "no_confirmed_fit": 0})
             row["candidates"] += 1
             row["no_fit"] += not fits
+            row["no_confirmed_fit"] += not confirmed
         if fits:
             continue
         unmet += 1
         rules = {n["rule"] for n in r.near_misses}
         blocked.update(rules or {"several"})
-    return {"candidates": len(results), "bad_rows": bad_rows, "no_fit": unmet,
+    return {"candidates": len(results), "bad_rows": bad_rows, "no_fit": unmet, "no_confirmed_fit": unconfirmed,
             "blocked_by": dict(sorted(blocked.items(), key=lambda kv: (-kv[1], kv[0]))),
             "by_community": dict(sorted(by_community.items()))}
 
