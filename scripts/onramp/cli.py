@@ -281,10 +281,10 @@ def _missing_flag(message: str) -> str:
 def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: dt.date, as_json: bool) -> int:
     import csv
 
-    from .match import Profile, check_profile, demand_summary, row_data
+    from .match import DemandSummary, Profile, check_profile, row_data
 
     name = shown(path, Path.cwd())
-    results, bad, writer = [], 0, None
+    demand, bad, writer = DemandSummary(), 0, None
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as err:
@@ -312,7 +312,7 @@ def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: 
                         click.echo(f"{name}:{line}: {f.code} {f.message}", err=True)
                     continue
                 result = matcher.match(Profile.from_dict(data), today)
-                results.append(result)
+                demand.add(result)  # results are written as they come, not kept
                 if as_json:
                     click.echo(json.dumps({"line": line, **result.to_dict()}))
                 else:
@@ -322,7 +322,7 @@ def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: 
         except (csv.Error, UnicodeDecodeError) as err:
             bad += 1
             click.echo(f"{name}:{reader.line_num}: cannot read the row ({err})", err=True)
-    summary = demand_summary(results, bad)
+    summary = demand.to_dict(bad)
     if as_json:
         click.echo(json.dumps({"summary": summary}))
     else:

@@ -516,35 +516,48 @@ def bare_hard_constraints(programs: Sequence[Facts], candidates: Sequence[Candid
 
 # -- batches --------------------------------------------------------------------------------
 
-def demand_summary(results: Sequence[Result], bad_rows: int = 0) -> dict[str, Any]:
-    """Unmet demand: candidates with no fitting program, by the constraint that blocks them and by community.
+class DemandSummary:
+    """Unmet demand, accumulated one result at a time so a batch never holds every result.
 
-    A candidate is counted under each constraint that is the single conflict of one of their near
-    misses (relaxing it would give them a program), or under `several` when every program fails
-    two or more constraints. `no_confirmed_fit` also counts candidates whose every match rests on
-    an unknown fact: while records are thin, unknowns let most programs through, and this is the
-    figure that still shows where demand is unmet for sure.
+    A candidate with no fitting program is counted under each constraint that is the single
+    conflict of one of their near misses (relaxing it would give them a program), or under
+    `several` when every program fails two or more constraints. `no_confirmed_fit` also counts
+    candidates whose every match rests on an unknown fact: while records are thin, unknowns let
+    most programs through, and this is the figure that still shows where demand is unmet for sure.
     """
-    blocked: Counter[str] = Counter()
-    by_community: dict[str, dict[str, int]] = {}
-    unmet = unconfirmed = 0
-    for r in results:
+
+    def __init__(self) -> None:
+        self.candidates = self.unmet = self.unconfirmed = 0
+        self.blocked: Counter[str] = Counter()
+        self.by_community: dict[str, dict[str, int]] = {}
+
+    def add(self, r: Result) -> None:
+        self.candidates += 1
         fits = bool(r.matches)
         confirmed = any(not m["unknowns"] for m in r.matches)
-        unconfirmed += not confirmed
+        self.unconfirmed += not confirmed
         for com in r.profile.communities or ("(none given)",):
-            row = by_community.setdefault(com, {"candidates": 0, "no_fit": 0, "no_confirmed_fit": 0})
+            row = self.by_community.setdefault(com, {"candidates": 0, "no_fit": 0, "no_confirmed_fit": 0})
             row["candidates"] += 1
             row["no_fit"] += not fits
             row["no_confirmed_fit"] += not confirmed
-        if fits:
-            continue
-        unmet += 1
-        rules = {n["rule"] for n in r.near_misses}
-        blocked.update(rules or {"several"})
-    return {"candidates": len(results), "bad_rows": bad_rows, "no_fit": unmet, "no_confirmed_fit": unconfirmed,
-            "blocked_by": dict(sorted(blocked.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "by_community": dict(sorted(by_community.items()))}
+        if not fits:
+            self.unmet += 1
+            self.blocked.update({n["rule"] for n in r.near_misses} or {"several"})
+
+    def to_dict(self, bad_rows: int = 0) -> dict[str, Any]:
+        return {"candidates": self.candidates, "bad_rows": bad_rows, "no_fit": self.unmet,
+                "no_confirmed_fit": self.unconfirmed,
+                "blocked_by": dict(sorted(self.blocked.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "by_community": dict(sorted(self.by_community.items()))}
+
+
+def demand_summary(results: Iterable[Result], bad_rows: int = 0) -> dict[str, Any]:
+    """DemandSummary over a sequence of results (see there for what is counted)."""
+    summary = DemandSummary()
+    for r in results:
+        summary.add(r)
+    return summary.to_dict(bad_rows)
 
 
 # -- sentences ------------------------------------------------------------------------------
