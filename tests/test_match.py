@@ -145,7 +145,8 @@ def test_unknown_facts_never_exclude_and_are_named(small) -> None:
     conflicts, _, unknowns = evaluate(small.facts["all-unknown"], strict)
     assert conflicts == []
     assert "weekly hours are not stated (described as full-time)" in unknowns
-    assert len(unknowns) == 7  # mode, hours, weeks, stipend, fee, regions, stages
+    assert len(unknowns) == 8  # mode, hours, weeks, stipend, fee, regions, stages, minimum age
+    assert "the minimum age is not stated" in unknowns
     result = Matcher.of(small).match(strict.profile, TODAY)
     assert [m["id"] for m in result.matches] == ["all-unknown"]
 

@@ -51,7 +51,7 @@ class Facts:
     fee: bool | None  # participants pay a fee
     regions: frozenset[str] | None  # eligible country codes
     stages: frozenset[str] | None
-    min_age: float | None
+    min_age: float | None  # 0 when the record says there is no age limit
     communities: frozenset[str]
     areas: frozenset[str]
     windows: tuple[tuple[str, str | None, str], ...]  # (label, opens or None, closes)
@@ -165,7 +165,7 @@ def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
         fee=fee,
         regions=regions,
         stages=_set(eligibility["career_stages"]),
-        min_age=None if eligibility["min_age"] in (UNKNOWN, "none") else float(eligibility["min_age"]),
+        min_age={UNKNOWN: None, "none": 0.0}.get(eligibility["min_age"], eligibility["min_age"]),
         communities=frozenset(data["communities"]),
         areas=frozenset(data["research_areas"]),
         windows=tuple((w["label"], known(w.get("opens", UNKNOWN)), w["closes"])

@@ -357,7 +357,11 @@ def rule_stage(f: Facts, c: Candidate) -> Check:
 def rule_age(f: Facts, c: Candidate) -> Check:
     """A minimum age above the candidate's."""
     age = c.profile.age
-    if age is None or f.min_age is None or age >= f.min_age:
+    if age is None:
+        return SILENT
+    if f.min_age is None:
+        return _unknown("the minimum age is not stated")
+    if age >= f.min_age:
         return SILENT
     return Check(Conflict("age", f"applicants must be at least {_n(f.min_age)}; you are {_n(age)}",
                           {"age": f.min_age}, f"fits once you are {_n(f.min_age)}"), None, ())
