@@ -178,6 +178,8 @@ class Schemas:
             return schema["title"]
         if "anyOf" in schema:
             return " or ".join(self.expected(s) for s in schema["anyOf"])
+        if "allOf" in schema:  # a shared definition narrowed locally: the definition says what it is
+            return self.expected(schema["allOf"][0])
         if schema.get("type") == "array":
             return "a list of " + self.expected(schema.get("items", {})).removeprefix("one of: ")
         if "type" in schema:
