@@ -405,3 +405,12 @@ def test_cli_batch_reports_a_bad_row_and_still_counts_the_others() -> None:
     assert hermit["line"] == 5 and hermit["matches"] and all(m["unknowns"] for m in hermit["matches"])
     # matched only through unknown facts: no confirmed fit, which the summary must not hide
     assert summary["by_community"]["historians"] == {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 1}
+
+
+def test_profile_problems_are_sorted_by_position(tmp_path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text("country: NG\nhours_per_week: -3\nrelocate: maybe\n")
+    result = run("match", "--profile", str(profile))
+    assert result.returncode == 1
+    lines = [line.split(": ")[0] for line in result.stdout.splitlines()]
+    assert lines == [f"{profile}:2:17", f"{profile}:3:11"]

@@ -138,7 +138,7 @@ def load_profile(path: Any, shown: str, schemas: Any, rates: Rates,
                                                                       "a mapping of fields such as country")]
     findings = check_profile(loaded.data, schemas, rates, community_ids)
     if findings:
-        return None, [loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings]
+        return None, sorted(loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings)
     return Profile.from_dict(loaded.data), []
 
 
