@@ -151,7 +151,8 @@ def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
         return json.dumps({"files": count, "problems": [p.to_dict() for p in problems]}, indent=2) + "\n"
     if fmt == "github":
         return "".join(
-            f"::error file={p.path},line={p.line},col={p.column},title={p.code}::{_gh_escape(p.message)}\n"
+            f"::error file={_gh_property(p.path)},line={p.line},col={p.column},title={p.code}::"
+            f"{_gh_escape(p.message)}\n"
             for p in problems)
     lines = [p.format() + "\n" for p in problems]
     noun = "file" if count == 1 else "files"
@@ -163,6 +164,11 @@ def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
 
 def _gh_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """GitHub workflow-command properties also escape ':' and ','."""
+    return _gh_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def main() -> None:
