@@ -129,3 +129,25 @@ def test_fast_and_detailed_validators_agree() -> None:
             assert schemas.fast[kind].is_valid(loaded.data) == detailed, (path, kind)
             checked += 1
     assert checked > 200
+
+
+def test_each_missing_field_is_reported_once(tmp_path) -> None:
+    text = (FIXTURES / "valid" / "base-program.yaml").read_text().replace("../../../schemas", str(ROOT / "schemas"))
+    kept = [line for line in text.splitlines() if not line.startswith(("status:", "url:", "organiser:"))]
+    (tmp_path / "base-program.yaml").write_text("\n".join(kept) + "\n")
+    problems, _ = validate_paths([tmp_path / "base-program.yaml"], ROOT, TODAY, base=tmp_path)
+    assert [(p.code, p.message.split("'")[1]) for p in problems] == [
+        ("E101", "organiser"), ("E101", "status"), ("E101", "url")]
+
+
+def test_a_broken_file_does_not_break_references_to_it(tmp_path) -> None:
+    """A record that cannot be parsed still holds its id (= its file name) for the others."""
+    import shutil
+
+    root = tmp_path / "repo"
+    for name in ("schemas", "programs", "communities"):
+        shutil.copytree(ROOT / name, root / name)
+    osint = root / "communities" / "osint.yaml"
+    osint.write_text(osint.read_text() + "broken: [\n")
+    problems, _ = validate_paths([root / "communities", root / "programs"], root, TODAY, base=root)
+    assert [(p.path, p.code) for p in problems] == [("communities/osint.yaml", "E003")]

@@ -343,6 +343,10 @@ def render_summary(summary: dict) -> str:
     if summary["blocked_by"]:
         lines.append("  blocked by (a program would fit if this one constraint changed; 'several': none would):")
         lines += [f"    {rule}: {count}" for rule, count in summary["blocked_by"].items()]
+    if summary["no_confirmed_fit_blocked_by"]:
+        lines.append("  with no fit on known facts, blocked by (one change would give such a fit; "
+                     "'several or unknown': none would):")
+        lines += [f"    {rule}: {count}" for rule, count in summary["no_confirmed_fit_blocked_by"].items()]
     lines.append("  by community (candidates, of whom no fit, of whom no fit on known facts):")
     lines += [f"    {com}: {row['candidates']}, {row['no_fit']}, {row['no_confirmed_fit']}"
               for com, row in summary["by_community"].items()]

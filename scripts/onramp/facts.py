@@ -15,6 +15,9 @@ from typing import Any
 
 WEEKS_PER_MONTH = 52 / 12
 UNKNOWN = "unknown"
+# What "full-time" means in hours when an organiser says full-time but gives no figure: the
+# usual threshold for full-time work (30 h/week in US labour statistics).
+FULL_TIME_HOURS = 30.0
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,14 @@ def _high(money: dict) -> float | None:
     if isinstance(amount, dict):
         amount = amount.get("max")
     return None if amount is None or amount == UNKNOWN else float(amount)
+
+
+def least_hours(facts: Facts) -> float | None:
+    """The fewest weekly hours a program asks: its stated minimum, else FULL_TIME_HOURS when the
+    organiser calls it full-time, else unknown (None)."""
+    if facts.hours_min is not None:
+        return facts.hours_min
+    return FULL_TIME_HOURS if facts.commitment == "full_time" else None
 
 
 def next_deadline(facts: Facts, today: dt.date) -> str | None:

@@ -17,14 +17,13 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .facts import Facts, Rates, monthly_usd
+from .facts import FULL_TIME_HOURS, Facts, Rates, least_hours, monthly_usd
 from .load import load_file
 from .problems import Finding, Problem
 
 RELOCATE = ("none", "short", "yes")
 PERIODS = ("week", "month", "year")
 WORLDWIDE_AT_LEAST = 200  # a region set this large is shown as "worldwide"
-FULL_TIME_HOURS = 30
 UNKNOWN_COST = 0.5  # points a match loses per unknown fact, so that a known match ranks above it
 _STIPEND = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})\s*/\s*([A-Za-z]+)\s*$")
 
@@ -260,18 +259,29 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
 
 
 def rule_hours(f: Facts, c: Candidate) -> Check:
-    """The program's minimum weekly hours must not exceed the candidate's (equality fits)."""
+    """The program's minimum weekly hours must not exceed the candidate's (equality fits).
+
+    A program its organiser calls full-time but that gives no figure asks FULL_TIME_HOURS.
+    """
     have = c.profile.hours_per_week
     if have is None:
         return SILENT
-    if f.hours_min is None:
-        said = {"full_time": " (described as full-time)", "part_time": " (described as part-time)",
-                "flexible": " (described as flexible)"}.get(f.commitment or "", "")
+    least = least_hours(f)
+    if least is None:
+        said = {"part_time": " (described as part-time)", "flexible": " (described as flexible)"}.get(
+            f.commitment or "", "")
         return _unknown(f"weekly hours are not stated{said}")
-    if f.hours_min > have:
-        return Check(Conflict("hours", f"needs at least {_n(f.hours_min)} h/week; you have {_n(have)}",
-                              {"hours_per_week": f.hours_min},
-                              f"fits if you could give {_n(f.hours_min)} h/week instead of {_n(have)}"), None, ())
+    if f.hours_min is None:  # full-time, no figure
+        if least > have:
+            return Check(Conflict("hours", f"is full-time (taken as at least {_n(least)} h/week); you have "
+                                           f"{_n(have)}", {"hours_per_week": least},
+                                  f"fits if you could work full-time ({_n(least)} h/week) instead of {_n(have)}"),
+                         None, ())
+        return _fits(f"full-time; you have {_n(have)} h/week")
+    if least > have:
+        return Check(Conflict("hours", f"needs at least {_n(least)} h/week; you have {_n(have)}",
+                              {"hours_per_week": least},
+                              f"fits if you could give {_n(least)} h/week instead of {_n(have)}"), None, ())
     return _fits(f"asks {_span(f.hours_min, f.hours_max)} h/week; you have {_n(have)}")
 
 
@@ -402,9 +412,6 @@ def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str
     elif f.status is None:
         score -= 1
         unknowns = ("whether it still runs is not stated",)
-    if (f.hours_min is None and f.commitment == "full_time" and p.hours_per_week is not None
-            and p.hours_per_week < FULL_TIME_HOURS):
-        score -= 1  # hours unknown, but the organiser's word is full-time: likely too much
     return score, reasons, unknowns
 
 
@@ -533,6 +540,7 @@ class DemandSummary:
     def __init__(self) -> None:
         self.candidates = self.unmet = self.unconfirmed = 0
         self.blocked: Counter[str] = Counter()
+        self.blocked_confirmed: Counter[str] = Counter()
         self.by_community: dict[str, dict[str, int]] = {}
 
     def add(self, r: Result) -> None:
@@ -548,12 +556,20 @@ class DemandSummary:
         if not fits:
             self.unmet += 1
             self.blocked.update({n["rule"] for n in r.near_misses} or {"several"})
+        if not confirmed:  # which one change would give a program that fits on known facts
+            self.blocked_confirmed.update({n["rule"] for n in r.near_misses if not n["unknowns"]}
+                                          or {"several or unknown"})
 
     def to_dict(self, bad_rows: int = 0) -> dict[str, Any]:
         return {"candidates": self.candidates, "bad_rows": bad_rows, "no_fit": self.unmet,
                 "no_confirmed_fit": self.unconfirmed,
-                "blocked_by": dict(sorted(self.blocked.items(), key=lambda kv: (-kv[1], kv[0]))),
+                "blocked_by": _by_count(self.blocked),
+                "no_confirmed_fit_blocked_by": _by_count(self.blocked_confirmed),
                 "by_community": dict(sorted(self.by_community.items()))}
+
+
+def _by_count(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def demand_summary(results: Iterable[Result], bad_rows: int = 0) -> dict[str, Any]:

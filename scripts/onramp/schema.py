@@ -127,7 +127,9 @@ class Schemas:
         if rule in ("anyOf", "oneOf"):
             return self._translate_alternatives(error, path, name)
         if rule == "required":
+            # jsonschema reports each missing field as its own error, naming it in the message
             missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+            missing = [k for k in missing if repr(k) in error.message][:1] or missing[:1]
             props = error.schema.get("properties", {})
             return [Finding("E101", f"missing required field '{key}'{_in(name)}; expected {key}: "
                                     f"{self.expected(props.get(key, {}))}", path)

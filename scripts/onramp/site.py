@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
-from .facts import money_text, next_deadline, number_text
+from .facts import least_hours, money_text, next_deadline, number_text
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
@@ -133,8 +133,8 @@ class SiteBuilder:
 
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts
-        return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today)}
-                for r in self.catalog.programs]
+        return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
+                 "least_hours": least_hours(facts[r.id])} for r in self.catalog.programs]
 
     def coverage(self, community) -> dict[str, Any]:
         """Which programs target a community, and which fit its typical constraints."""
@@ -164,7 +164,7 @@ def filter_programs(facts: list, criteria: dict[str, str], today: dt.date) -> li
         checks = [
             not c.get("mode") or fits(f.mode, lambda v: v == c["mode"]),
             not c.get("relocation") or fits(f.relocation, lambda v: v == c["relocation"]),
-            not c.get("hours") or fits(f.hours_min, lambda v: v <= float(c["hours"])),
+            not c.get("hours") or fits(least_hours(f), lambda v: v <= float(c["hours"])),
             not c.get("weeks") or fits(f.weeks_min, lambda v: v <= float(c["weeks"])),
             not c.get("paid") or fits(f.paid, bool),
             not c.get("usd") or (f.paid is not False and fits(

@@ -275,7 +275,13 @@ def check_catalog(files: list[RecordFile]) -> None:
     kinds: dict[str, str] = {}
     first_file: dict[str, RecordFile] = {}
     for rf in sorted(files, key=lambda r: str(r.path)):
-        rid = rf.data.get("id") if rf.loaded.ok else None
+        if not rf.loaded.ok:
+            # Its own problems are reported; its id is its file name, so that references to it from
+            # other records do not fail as well.
+            if rf.kind is not None:
+                kinds.setdefault(rf.path.stem, rf.kind)
+            continue
+        rid = rf.data.get("id")
         if not isinstance(rid, str) or rf.kind is None:
             continue
         if rid in first_file:
