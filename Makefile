@@ -13,6 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "$(PYTHON) cannot create virtualenvs: on Debian, apt-get install -y python3-venv" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -36,7 +37,7 @@ test-fast: $(STAMP) ## run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
 bench: $(STAMP) ## print benchmark ratios against baselines measured in the same run
-	$(BIN)/python -m onramp.bench
+	$(BIN)/python -u -m onramp.bench
 
 lint: $(STAMP) ## ruff over the code and tests
 	$(BIN)/ruff check scripts tests

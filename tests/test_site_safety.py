@@ -37,6 +37,15 @@ def hostile_catalog():
     cdata["gathering_places"][0]["url"] = "  JavaScript:alert(5)"
     cdata["barriers"] = [SCRIPT, f"<a href='{JS_URL}'>x</a>"]
     catalog.records["osint"] = Record("osint", "community", community.path, cdata)
+    template = catalog.records["regional-coworking-hub"]
+    tdata = copy.deepcopy(template.data)
+    tdata["design"]["rationale"] = f"Why {SCRIPT}"
+    tdata["design"]["risks"] = [{"risk": IMG, "safeguard": f"<a href='{JS_URL}'>safe</a>"}]
+    tdata["design"]["evaluation"] = ["<svg onload=alert(6)>"]
+    tdata["design"]["staffing"]["roles"] = "<iframe src=javascript:alert(7)></iframe>"
+    tdata["design"]["cost_per_participant"]["basis"] = SCRIPT
+    tdata["after_program"]["job_placement"] = IMG
+    catalog.records["regional-coworking-hub"] = Record("regional-coworking-hub", "template", template.path, tdata)
     return catalog
 
 
@@ -89,6 +98,12 @@ def test_no_injected_element_attribute_or_link(hostile_site, page) -> None:
     audit = Audit()
     audit.feed(html)
     assert audit.bad == []
+
+
+def test_template_fields_are_escaped(hostile_site) -> None:
+    html = (hostile_site / "templates" / "regional-coworking-hub" / "index.html").read_text()
+    assert "Why &lt;script&gt;alert(" in html  # the hostile rationale reached the page, as text
+    assert "&lt;img src=x onerror=" in html
 
 
 def test_hostile_text_is_shown_as_text(hostile_site) -> None:

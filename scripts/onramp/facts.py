@@ -73,8 +73,14 @@ def known(value: Any) -> Any:
 
 
 def low(amount: Any) -> float | None:
-    """The lower end of an amount that may be a number, a {min, max} range or unknown."""
+    """The lower end of an amount that may be a number, a {min, max} range or unknown.
+
+    A range from 0 is "up to" its maximum (an award on request, say): its lower end is unknown,
+    not zero, or a paying program would read as paying nothing.
+    """
     if isinstance(amount, dict):
+        if amount.get("min") == 0 and amount.get("max") not in (0, None, UNKNOWN):
+            return None
         amount = amount.get("min")
     return None if amount is None or amount == UNKNOWN else float(amount)
 
@@ -105,9 +111,13 @@ def monthly_usd(money: Any, weeks_max: float | None, rates: Rates) -> float | No
 
 
 def money_text(money: Any) -> str:
+    """A money block in words: "15,000 USD in total", "up to 2,250 EUR a month"."""
     if not isinstance(money, dict):
         return str(money)
     amount = money.get("amount")
+    if amount == UNKNOWN:
+        known = " ".join(p for p in (money.get("currency"), _PER.get(money.get("period"))) if p and p != UNKNOWN)
+        return "paid, amount unknown" + (f" ({known})" if known else "")
     if isinstance(amount, dict):
         low_end, high_end = amount.get("min"), amount.get("max")
         if low_end in (UNKNOWN, 0):
@@ -119,8 +129,11 @@ def money_text(money: Any) -> str:
     else:
         shown = number_text(amount)
     period = money.get("period")
-    per = {"week": "a week", "month": "a month", "year": "a year", "total": "in total"}.get(period, f"per {period}")
+    per = _PER.get(period, f"per {period}")
     return f"{shown} {money.get('currency')} {per}"
+
+
+_PER = {"week": "a week", "month": "a month", "year": "a year", "total": "in total"}
 
 
 def number_text(value: Any) -> str:

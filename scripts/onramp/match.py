@@ -610,7 +610,10 @@ def _list(items: Sequence[str], word: str) -> str:
 
 def _codes(codes: Iterable[str], word: str = "and") -> str:
     ordered = sorted(codes)
-    return _list(ordered, word) if len(ordered) <= 6 else f"{len(ordered)} countries ({', '.join(ordered[:5])}, ...)"
+    if len(ordered) <= 6:
+        return _list(ordered, word)
+    many = f"{len(ordered)} countries ({', '.join(ordered[:5])}, ...)"
+    return f"one of {many}" if word == "or" else many
 
 
 def _also(citizenship: Sequence[str]) -> str:

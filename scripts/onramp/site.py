@@ -225,7 +225,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
         load_catalog(root)
     except CatalogError as err:
         lines = "\n".join(p.format() for p in err.problems)
-        raise BuildFailed(f"{len(err.problems)} invalid record value(s):\n{lines}", err.problems) from None
+        raise BuildFailed(f"{len(err.problems)} problem(s) in the records:\n{lines}", err.problems) from None
     site_dir = (site_dir or root / "site").resolve()
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
     try:
