@@ -121,7 +121,7 @@ class SiteBuilder:
         out = []
         for term in self.catalog.schemas.vocabulary("research_area"):
             offered = [r for r in self.catalog.programs + self.catalog.templates
-                       if term["id"] in r.data["research_areas"]]
+                       if term["id"] in self.catalog.facts[r.id].areas]
             out.append({**term, "programs": [r for r in offered if r.kind == "program"],
                         "templates": [r for r in offered if r.kind == "template"]})
         return out
@@ -138,8 +138,9 @@ class SiteBuilder:
 
     def coverage(self, community) -> dict[str, Any]:
         """Which programs target a community, and which fit its typical constraints."""
-        targeting = [r for r in self.catalog.programs if community.id in r.data["communities"]]
-        templates = [r for r in self.catalog.templates if community.id in r.data["communities"]]
+        facts = self.catalog.facts
+        targeting = [r for r in self.catalog.programs if community.id in facts[r.id].communities]
+        templates = [r for r in self.catalog.templates if community.id in facts[r.id].communities]
         constraints = community.data["constraints"]
         known = {k: v for k, v in constraints.items() if k != "note" and v != "unknown"}
         fitting = ([r for r in self.catalog.programs if fits_constraints(self.catalog.facts[r.id], constraints)]
