@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from onramp.load import MAX_BYTES, Loaded, load_bytes, load_file
 from onramp.schema import Schemas
-from onramp.validate import RecordFile, check_record
+from onramp.validate import Context, RecordFile, check_catalog, check_record, positioned, read_rates
 
 from .conftest import FIXTURES, ROOT, TODAY
 
@@ -121,16 +122,19 @@ def test_dates_stay_text_and_norway_stays_a_country() -> None:
 
 
 SCHEMAS = Schemas(ROOT / "schemas")
+CONTEXT = Context(TODAY, read_rates(ROOT, SCHEMAS)[0])
 
 
 def check_all(raw: bytes) -> None:
+    """Every stage validate runs, on one record: no exception, and every position inside the file."""
     loaded = load(raw)
     rf = RecordFile(loaded, ROOT / "programs" / "x.yaml", "program")
-    check_record(rf, SCHEMAS, TODAY)
-    # positions resolve for every finding, whatever the shape of the data
-    for finding in rf.findings:
-        line, column = loaded.locate(finding.path, finding.at_key)
-        assert line >= 1 and column >= 1
+    check_record(rf, SCHEMAS, CONTEXT)
+    check_catalog([rf])
+    lines = len(re.split(rb"\r\n?|\n", raw))
+    for problem in positioned(rf):
+        assert 1 <= problem.line <= lines and problem.column >= 1, problem
+        assert "\n" not in problem.format()
 
 
 @settings(max_examples=300, deadline=None)

@@ -25,6 +25,8 @@ EXPECTED = {
     "E007": ("e007.yaml", 4, 7),    # '!!python/object/apply'
     "E008": ("e008.yaml", 2, 1),    # the list starts after the comment line
     "E009": ("e009.yaml", 1, 1),    # a symlink to nothing
+    "E010": ("e010.yaml", 16, 21),  # 0x3E8
+    "E011": ("e011.YAML", 1, 1),
     "E101": ("e101.yaml", 2, 1),    # the top-level mapping that lacks 'status'
     "E102": ("e102.yaml", 15, 3),   # the key 'colour' inside format
     "E103": ("e103.yaml", 13, 25),  # -5
@@ -46,6 +48,8 @@ EXPECTED = {
     "E210": ("e210.yaml", 9, 11),
     "E211": ("e211.yaml", 35, 73),  # 'funding.salary' inside supports
     "E212": ("e212.yaml", 29, 35),  # the opens date
+    "E213": ("e213/index.yaml", 2, 5),
+    "E214": ("e214.yaml", 16, 37),  # NGN, which the rate table lacks
 }
 
 

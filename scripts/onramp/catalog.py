@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .facts import Facts, Rates, facts_of
-from .load import load_file
 from .problems import Problem
 from .schema import Schemas
-from .validate import catalog_files, check_paths
+from .validate import RATES_FILE, catalog_files, check_paths, read_rates
 
-RATES_FILE = Path("data") / "exchange-rates.yaml"
+__all__ = ["RATES_FILE", "Catalog", "CatalogError", "Record", "load_catalog", "read_rates"]
 
 
 class CatalogError(Exception):
@@ -83,15 +82,3 @@ def load_catalog(root: Path, today: dt.date | None = None) -> Catalog:
         if record.kind in ("program", "template"):
             catalog.facts[record.id] = facts_of(record.id, record.kind, record.data, rates, schemas.region_members)
     return catalog
-
-
-def read_rates(root: Path, schemas: Schemas) -> tuple[Rates | None, list[Problem]]:
-    """The dated exchange-rate table, checked like a record."""
-    loaded = load_file(root / RATES_FILE, str(RATES_FILE))
-    if not loaded.ok:
-        return None, loaded.problems or [Problem(str(RATES_FILE), 1, 1, "E008", "expected a mapping")]
-    findings = schemas.check_document("exchange-rates.schema.json", loaded.data)
-    if findings:
-        return None, [loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings]
-    data = loaded.data
-    return Rates(data["as_of"], data["source"]["url"], {k: float(v) for k, v in data["usd_per_unit"].items()}), []

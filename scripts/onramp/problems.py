@@ -6,6 +6,7 @@ Codes never change meaning; docs/errors.md documents each with an example.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 # code -> one-line description. Add new codes at the end of their block; never renumber.
@@ -19,7 +20,9 @@ CODES: dict[str, str] = {
     "E006": "YAML anchor or alias (records never need them)",
     "E007": "non-standard YAML tag",
     "E008": "file is empty or its top level is not a mapping",
-    "E009": "file cannot be read",
+    "E009": "file cannot be read, is not a regular file, or lies outside the catalog",
+    "E010": "number is not written in plain decimal, is not finite, or is too large",
+    "E011": "record file name does not end in .yaml",
     # E1xx: the record does not match its JSON Schema
     "E101": "required field is missing",
     "E102": "unknown field",
@@ -43,7 +46,32 @@ CODES: dict[str, str] = {
     "E210": "size figure has no matching source",
     "E211": "source 'supports' names a field the record does not have",
     "E212": "application window opens after it closes",
+    "E213": "id is reserved for a page the site generates",
+    "E214": "currency has no rate in the exchange-rate table",
 }
+
+
+# Characters that must never reach a terminal or a line-oriented file raw: C0 and C1 controls
+# (newlines could forge a `path:line:col` line, ESC could drive the terminal), Unicode line and
+# paragraph separators, and the bidirectional overrides that can reorder what a reader sees.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text safe for one line of terminal or file output: every unprintable character escaped.
+
+    A backslash is left alone, so the escaping is for reading, not a reversible encoding.
+    """
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _escape_char(found: re.Match) -> str:
+    char = found.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -61,7 +89,8 @@ class Problem:
             raise ValueError(f"unregistered problem code {self.code}")
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        """The one-line form; path and message are escaped so that no value can forge a line."""
+        return f"{printable(self.path)}:{self.line}:{self.column}: {self.code} {printable(self.message)}"
 
     def to_dict(self) -> dict:
         return asdict(self)

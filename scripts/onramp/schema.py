@@ -23,6 +23,7 @@ _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
 _LENGTH = {"minItems", "maxItems", "minLength", "maxLength"}
 _SHAPE = {"type", "const", "enum"}  # a branch that failed only these did not match at all
 _LIST_AT_MOST = 12  # list every allowed value when there are at most this many
+MAX_FINDINGS = 100  # per record: a file with thousands of bad keys gets the first hundred, fast
 
 
 class Schemas:
@@ -115,6 +116,8 @@ class Schemas:
         findings: list[Finding] = []
         for error in self.validators[kind].iter_errors(data):
             findings.extend(self._translate(error))
+            if len(findings) > MAX_FINDINGS:  # the rest would only repeat; time stays bounded
+                break
         return findings
 
     # -- turning jsonschema errors into findings -------------------------------------------
@@ -136,7 +139,7 @@ class Schemas:
                     for key in missing]
         if rule in ("additionalProperties", "unevaluatedProperties"):
             allowed = sorted(error.schema.get("properties", {}))
-            extras = [k for k in value if k not in allowed] if isinstance(value, dict) else []
+            extras = [k for k in value if k not in allowed][:MAX_FINDINGS + 1] if isinstance(value, dict) else []
             return [Finding("E102", f"unknown field '{key}'{_in(name)}; expected one of: {', '.join(allowed)}",
                             path + (key,), at_key=True) for key in extras]
         if rule == "type":

@@ -12,17 +12,24 @@ import gc
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .facts import Rates
 from .load import Loaded, load_file
 from .problems import Finding, Problem, dotted
-from .schema import KINDS, Schemas, show
+from .schema import KINDS, MAX_FINDINGS, Schemas, show
 
-RECORD_SUFFIXES = (".yaml", ".yml")
+RECORD_SUFFIX = ".yaml"
+# Files that look like records but are not named like one are reported, never skipped silently.
+RECORD_LIKE_SUFFIXES = (".yaml", ".yml")
+# Ids whose page would replace a page the site generates in the same folder (programs/index.md is
+# the programs list). site.py's generated pages inside a record folder must be listed here.
+RESERVED_IDS = {"index": "the list page of its section"}
+RATES_FILE = Path("data") / "exchange-rates.yaml"
 FOLDER_KIND = {"communities": "community", "templates": "template", "programs": "program"}
 PRAGMA = "# yaml-language-server: $schema="
 DATE_KEYS = frozenset({"accessed", "published", "last_verified", "opens", "closes", "start", "end", "as_of"})
@@ -65,8 +72,33 @@ def folder_kind(path: Path) -> str | None:
 
 
 def record_files(folder: Path) -> list[Path]:
-    # not is_dir() rather than is_file(): a broken symlink is reported (E009), not silently skipped
-    return sorted(p for p in folder.rglob("*") if p.suffix in RECORD_SUFFIXES and not p.is_dir())
+    """Every file under folder that looks like a record, whatever the case of its extension.
+
+    Symbolic links are never followed into folders; a link, a broken link and a folder that
+    cannot be listed are returned too, so that read_record reports them (E009) instead of the
+    walk skipping them silently.
+    """
+    out: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError:
+            out.append(current)
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                stack.append(path)
+            elif path.suffix.lower() in RECORD_LIKE_SUFFIXES or (entry.is_symlink() and path.is_dir()):
+                out.append(path)
+    return sorted(out)
 
 
 def catalog_files(root: Path) -> list[Path]:
@@ -93,12 +125,37 @@ def shown(path: Path, base: Path) -> str:
         return str(path)
 
 
-def read_record(path: Path, base: Path) -> RecordFile:
-    loaded = load_file(path, shown(path, base))
+def read_record(path: Path, base: Path, root: Path | None = None) -> RecordFile:
+    name = shown(path, base)
+    refused = _refusal(path, name, root)
+    loaded = Loaded(name, problems=[refused]) if refused else load_file(path, name)
     kind = folder_kind(absolute(path))
     if kind is None and loaded.ok and loaded.data.get("kind") in KINDS:
         kind = loaded.data["kind"]
     return RecordFile(loaded, path, kind)
+
+
+def _refusal(path: Path, name: str, root: Path | None) -> Problem | None:
+    """Why a path found as a record is not read at all, if it is not: never echo what it holds."""
+    if path.is_symlink() and path.is_dir():
+        return Problem(name, 1, 1, "E009", "is a symbolic link to a folder; expected record files in "
+                                                "plain folders of the catalog")
+    if path.is_dir() and not path.is_symlink():
+        try:
+            os.listdir(path)
+        except OSError as err:
+            return Problem(name, 1, 1, "E009", f"cannot list the folder ({err.strerror}); expected a "
+                                                    "readable folder of records")
+        return Problem(name, 1, 1, "E009", "is a folder; expected a record file")
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return Problem(name, 1, 1, "E009", "is a symbolic link to a file outside the catalog; "
+                                                    "expected a record file inside it (the target is not read)")
+    if path.suffix != RECORD_SUFFIX:
+        return Problem(name, 1, 1, "E011", f"file name ends in '{path.suffix}'; expected '{RECORD_SUFFIX}' "
+                                                f"(rename it to {path.stem}{RECORD_SUFFIX})")
+    return None
 
 
 def validate_paths(paths: list[Path], root: Path, today: dt.date | None = None,
@@ -111,12 +168,20 @@ def validate_paths(paths: list[Path], root: Path, today: dt.date | None = None,
     return problems, count
 
 
+@dataclass(frozen=True)
+class Context:
+    """What the rules on one record may consult besides the record: the date and the rate table."""
+
+    today: dt.date
+    rates: Rates | None  # None when the rate table itself is invalid (it is reported on its own)
+
+
 def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
                 base: Path | None = None) -> tuple[list[Problem], int, list[RecordFile]]:
     """validate_paths, also returning every record file read (the whole catalog plus paths)."""
-    today = today or dt.date.today()
     base = base or Path.cwd()
     schemas = Schemas(root / "schemas")
+    context = Context(today or dt.date.today(), read_rates(root, schemas)[0])
     targets = expand(paths)
     wanted = {absolute(p) for p in targets}
     everything = {absolute(p): p for p in catalog_files(root)} | {absolute(p): p for p in targets}
@@ -125,9 +190,9 @@ def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
     paused = gc.isenabled()
     gc.disable()
     try:
-        files = [read_record(p, base) for p in everything.values()]
+        files = [read_record(p, base, root) for p in everything.values()]
         for rf in files:
-            check_record(rf, schemas, today)
+            check_record(rf, schemas, context)
         check_catalog(files)
     finally:
         if paused:
@@ -137,17 +202,25 @@ def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
 
 
 def positioned(rf: RecordFile) -> list[Problem]:
-    """The file's load problems plus its findings, each with a line and column."""
+    """The file's load problems plus its findings, each with a line and column, in order.
+
+    At most MAX_FINDINGS per file: past that, the last one shown says that more were left out.
+    """
     out = list(rf.loaded.problems)
     for f in rf.findings:
         if f.at_start:
             out.append(Problem(rf.loaded.path, 1, 1, f.code, f.message))
         else:
             out.append(rf.loaded.problem(f.code, f.message, f.path, f.at_key))
-    return out
+    if len(out) <= MAX_FINDINGS:
+        return out
+    out.sort()
+    last = out[MAX_FINDINGS - 1]
+    note = f"{last.message} (and more problems in this file, not shown: fix these and run again)"
+    return out[: MAX_FINDINGS - 1] + [replace(last, message=note)]
 
 
-def check_record(rf: RecordFile, schemas: Schemas, today: dt.date) -> None:
+def check_record(rf: RecordFile, schemas: Schemas, context: Context) -> None:
     """Everything that can be said about one record on its own."""
     if not rf.loaded.ok:
         return
@@ -162,32 +235,35 @@ def check_record(rf: RecordFile, schemas: Schemas, today: dt.date) -> None:
     declared = data.get("kind")
     # A record filed in the wrong folder is checked as what it says it is, so that the one
     # mistake (E208) is not buried under the other schema's complaints.
-    rf.findings.extend(schemas.check(declared if declared in KINDS else rf.kind, data))
-    for rule in RECORD_RULES:
-        rf.findings.extend(rule(rf, today))
+    shape = schemas.check(declared if declared in KINDS else rf.kind, data)
+    rf.findings.extend(shape)
+    # Rules that read a record's structure run only once the schema has confirmed it; the others
+    # look at every value and check its type themselves, so their findings come with the schema's.
+    for rule in ANY_SHAPE_RULES + (() if shape else SHAPED_RULES):
+        rf.findings.extend(rule(rf, context))
 
 
 # -- rules on one record ------------------------------------------------------------------
 
-def rule_pragma(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_pragma(rf: RecordFile, context: Context) -> Iterator[Finding]:
     first = (rf.loaded.text or "").split("\n", 1)[0].rstrip()
     declared = rf.data.get("kind")
     wanted = f"{declared if declared in KINDS else rf.kind}.schema.json"
     target = first[len(PRAGMA):] if first.startswith(PRAGMA) else ""
-    if not (target.endswith(wanted) and (rf.path.parent / target).is_file()):
-        yield Finding("E209", f"first line is {first[:70]!r}; expected '{PRAGMA}<relative path>/{wanted}' "
+    if not (target.endswith(wanted) and _is_file(rf.path.parent / target)):
+        yield Finding("E209", f"first line is {show(first)}; expected '{PRAGMA}<relative path>/{wanted}' "
                               "pointing at the schema file, so that editors check and complete the record",
                       at_start=True)
 
 
-def rule_id_is_stem(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_id_is_stem(rf: RecordFile, context: Context) -> Iterator[Finding]:
     rid = rf.data.get("id")
     if isinstance(rid, str) and rid != rf.path.stem:
         yield Finding("E201", f"id is '{rid}' but the file is {rf.path.name}; expected id: {rf.path.stem} "
                               f"(or rename the file to {rid}.yaml)", ("id",))
 
 
-def rule_kind_matches_folder(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_kind_matches_folder(rf: RecordFile, context: Context) -> Iterator[Finding]:
     found = rf.data.get("kind")
     if found in KINDS and found != rf.kind:
         home = {"program": "programs/", "template": "programs/templates/", "community": "communities/"}
@@ -195,7 +271,7 @@ def rule_kind_matches_folder(rf: RecordFile, today: dt.date) -> Iterator[Finding
                               f"here, or move the file to {home[found]}", ("kind",))
 
 
-def rule_dates(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_dates(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for path, value in rf.nodes:
         key = path[-1] if path else None
         if key not in DATE_KEYS or not isinstance(value, str) or not _DATE_SHAPE.match(value):
@@ -206,12 +282,12 @@ def rule_dates(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
             yield Finding("E204", f"{dotted(path)} is '{value}', which is not a calendar date; "
                                   "expected a real date YYYY-MM-DD", path)
             continue
-        if key in NOT_IN_FUTURE and day > today:
-            yield Finding("E205", f"{dotted(path)} is {value}, after today ({today.isoformat()}); "
+        if key in NOT_IN_FUTURE and day > context.today:
+            yield Finding("E205", f"{dotted(path)} is {value}, after today ({context.today.isoformat()}); "
                                   "expected a date that is not in the future", path)
 
 
-def rule_ranges(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_ranges(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for path, value in rf.nodes:
         if isinstance(value, dict) and set(value) == {"min", "max"}:
             low, high = value["min"], value["max"]
@@ -220,13 +296,13 @@ def rule_ranges(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
                                       "expected min <= max", path + ("min",))
 
 
-def rule_urls(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_urls(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for path, value in rf.nodes:
         if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value):
             yield Finding("E207", f"{dotted(path)} is {value[:80]!r}; expected an http:// or https:// URL", path)
 
 
-def rule_size_source(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_size_source(rf: RecordFile, context: Context) -> Iterator[Finding]:
     size = rf.data.get("size")
     figure = size.get("figure") if isinstance(size, dict) else None
     if rf.kind != "community" or figure is None or figure == "unknown":
@@ -241,7 +317,7 @@ def rule_size_source(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
                               "expected one of the sources[].url values", ("size", "source"))
 
 
-def rule_supports(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_supports(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for index, source in enumerate(rf.data.get("sources") or []):
         if not isinstance(source, dict) or not isinstance(source.get("supports"), list):
             continue
@@ -252,7 +328,7 @@ def rule_supports(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
                               ("sources", index, "supports", j))
 
 
-def rule_windows(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
+def rule_windows(rf: RecordFile, context: Context) -> Iterator[Finding]:
     applications = rf.data.get("applications")
     windows = applications.get("windows") if isinstance(applications, dict) else None
     for index, window in enumerate(windows if isinstance(windows, list) else []):
@@ -264,8 +340,28 @@ def rule_windows(rf: RecordFile, today: dt.date) -> Iterator[Finding]:
                                   "expected opens <= closes", ("applications", "windows", index, "opens"))
 
 
-RECORD_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_dates, rule_ranges,
-                rule_urls, rule_size_source, rule_supports, rule_windows)
+def rule_reserved_id(rf: RecordFile, context: Context) -> Iterator[Finding]:
+    rid = rf.data.get("id")
+    if isinstance(rid, str) and rid in RESERVED_IDS:
+        yield Finding("E213", f"id '{rid}' is reserved: its page would replace {RESERVED_IDS[rid]}; expected "
+                              "another id (and file name)", ("id",))
+
+
+def rule_currencies(rf: RecordFile, context: Context) -> Iterator[Finding]:
+    if context.rates is None:
+        return
+    known = context.rates.usd_per_unit
+    for path, value in rf.nodes:
+        if path and path[-1] == "currency" and isinstance(value, str) and value != "unknown" and value not in known:
+            yield Finding("E214", f"{dotted(path)} is '{value}', which {RATES_FILE} (rates of {context.rates.as_of}) "
+                                  f"does not have; expected one of: {', '.join(sorted(known))}, or add the rate "
+                                  "for it there with its source", path)
+
+
+# Rules that guard every value they read, and rules that need the shape the schema confirms.
+ANY_SHAPE_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_reserved_id, rule_dates,
+                   rule_ranges, rule_urls)
+SHAPED_RULES = (rule_size_source, rule_supports, rule_windows, rule_currencies)
 
 
 # -- rules across records -----------------------------------------------------------------
@@ -306,6 +402,26 @@ def reference_findings(data: dict, patterns: list, kinds: dict[str, str]) -> Ite
                                       f"expected the id of a {what} record", path)
 
 
+# -- the exchange-rate table ------------------------------------------------------------------
+
+def read_rates(root: Path, schemas: Schemas) -> tuple[Rates | None, list[Problem]]:
+    """The dated exchange-rate table, checked like a record."""
+    loaded = load_file(root / RATES_FILE, str(RATES_FILE))
+    if not loaded.ok:
+        return None, loaded.problems or [Problem(str(RATES_FILE), 1, 1, "E008", "expected a mapping")]
+    findings = schemas.check_document("exchange-rates.schema.json", loaded.data)
+    if findings:
+        return None, [loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings]
+    data = loaded.data
+    if not is_web_url(data["source"]["url"]):
+        return None, [loaded.problem("E207", f"source.url is {show(data['source']['url'])}; expected an http:// or "
+                                             "https:// URL", ("source", "url"))]
+    if _date(data["as_of"]) is None:
+        return None, [loaded.problem("E204", f"as_of is '{data['as_of']}', which is not a calendar date; expected "
+                                             "a real date YYYY-MM-DD", ("as_of",))]
+    return Rates(data["as_of"], data["source"]["url"], {k: float(v) for k, v in data["usd_per_unit"].items()}), []
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 def walk(value: Any) -> list[tuple[tuple, Any]]:
@@ -336,9 +452,29 @@ def at_pattern(data: Any, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tu
         yield from at_pattern(data[step], rest, path + (step,))
 
 
-def is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
+def is_web_url(value: Any) -> bool:
+    """An http(s) URL with a plain host: no spaces, controls, backslashes or user:password@ part,
+    and nothing urlsplit cannot take apart (`https://[x` raises there)."""
+    if not isinstance(value, str) or _URL_REFUSED.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        return False
+    return (parts.scheme in ("http", "https") and bool(host) and parts.username is None
+            and bool(_HOST.match(host)))
+
+
+_URL_REFUSED = re.compile(r"[\s\x00-\x1f\x7f-\x9f\\]")
+_HOST = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*\.?|[0-9a-fA-F:.]+)$")  # a name (IDN letters too), or an IP
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL byte: not a schema file either way
+        return False
 
 
 def _number(value: Any) -> bool:
