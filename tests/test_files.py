@@ -263,3 +263,24 @@ def test_a_big_file_of_unknown_keys_reports_the_first_hundred(repo: Path) -> Non
     assert result.returncode == 1
     assert len(lines(result)) == 100
     assert lines(result)[-1].endswith("(and more problems in this file, not shown: fix these and run again)")
+
+
+# -- the schemas are input too --------------------------------------------------------------
+
+def test_a_schema_with_a_json_syntax_error_is_positioned_not_an_internal_error(repo: Path) -> None:
+    schema = repo / "schemas" / "program.schema.json"
+    schema.write_text(schema.read_text().replace('"type": "object"', '"type": "object",,', 1))
+    result = validate(repo)
+    assert result.returncode == 1, result.stderr
+    assert len(lines(result)) == 1 and " E003 JSON syntax error: " in result.stdout
+    assert lines(result)[0].startswith(f"{schema}:")
+    assert "internal error" not in result.stderr
+
+
+def test_a_schema_that_is_not_a_json_schema_is_e109(repo: Path) -> None:
+    defs = repo / "schemas" / "defs.schema.json"
+    defs.write_text(defs.read_text().replace('"type": "number"', '"type": 5', 1))
+    result = validate(repo)
+    assert result.returncode == 1, result.stderr
+    assert lines(result) == [f"{defs}:1:1: E109 not a valid JSON Schema (5 is not valid under any of the schemas "
+                             "listed in the 'anyOf' keyword at $defs/count/type); expected JSON Schema 2020-12"]

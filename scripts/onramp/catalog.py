@@ -12,19 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from .facts import Facts, Rates, facts_of
-from .problems import Problem
+from .problems import InputError
 from .schema import Schemas
 from .validate import RATES_FILE, catalog_files, check_paths, read_rates
 
 __all__ = ["RATES_FILE", "Catalog", "CatalogError", "Record", "load_catalog", "read_rates"]
 
 
-class CatalogError(Exception):
+class CatalogError(InputError):
     """The catalog has invalid records; `problems` says where."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the catalog records")
-        self.problems = problems
 
 
 @dataclass(frozen=True)

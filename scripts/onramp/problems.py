@@ -96,6 +96,18 @@ class Problem:
         return asdict(self)
 
 
+class InputError(Exception):
+    """Input files (records, schemas, the rate table) are wrong; `problems` says where.
+
+    The CLI prints the problems and exits 1 wherever this is raised: a wrong input is never an
+    internal error.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the input files")
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Finding:
     """A problem whose position is still a path into the record's data.

@@ -15,7 +15,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .problems import Finding, dotted
+from .problems import Finding, InputError, Problem, dotted
 
 KINDS = ("program", "template", "community")
 DEFS = "defs.schema.json"
@@ -31,7 +31,11 @@ class Schemas:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.documents = {p.name: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.schema.json"))}
+        self.documents = {p.name: _read_schema(p) for p in sorted(folder.glob("*.schema.json"))}
+        missing = [f"{kind}.schema.json" for kind in KINDS if f"{kind}.schema.json" not in self.documents]
+        if missing or DEFS not in self.documents:
+            raise InputError([Problem(str(folder / name), 1, 1, "E009", "cannot read the file (it is missing); "
+                                      "expected the schema Onramp ships") for name in missing or [DEFS]])
         resources = [(self._uri(name), Resource.from_contents(doc, default_specification=DRAFT202012))
                      for name, doc in self.documents.items()]
         self._registry = Registry().with_resources(resources)
@@ -41,11 +45,23 @@ class Schemas:
             kind: Draft202012Validator({"$ref": self._uri(f"{kind}.schema.json")}, registry=self._registry)
             for kind in KINDS
         }
-        fast_registry = jsonschema_rs.Registry([(self._uri(name), doc) for name, doc in self.documents.items()])
-        self.fast = {
-            kind: jsonschema_rs.validator_for({"$ref": self._uri(f"{kind}.schema.json")}, registry=fast_registry)
-            for kind in KINDS
-        }
+        for name, doc in self.documents.items():
+            try:
+                jsonschema_rs.meta.validate(doc)  # fast; Python's check_schema costs 0.2 s a run
+            except jsonschema_rs.ValidationError as err:
+                where = "/".join(map(str, err.instance_path)) or "the top level"
+                raise InputError([Problem(str(folder / name), 1, 1, "E109", f"not a valid JSON Schema "
+                                          f"({_first_line(err)} at {where}); expected JSON Schema 2020-12")]) from None
+        try:
+            fast_registry = jsonschema_rs.Registry([(self._uri(name), doc) for name, doc in self.documents.items()])
+            self.fast = {
+                kind: jsonschema_rs.validator_for({"$ref": self._uri(f"{kind}.schema.json")}, registry=fast_registry)
+                for kind in KINDS
+            }
+        except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as err:
+            where = getattr(err, "json_path", None) or "/".join(map(str, getattr(err, "path", ()))) or "the schema"
+            raise InputError([Problem(str(folder), 1, 1, "E109", f"a schema in this folder is not a valid JSON Schema "
+                                      f"({_first_line(err)} at {where}); expected the schemas Onramp ships")]) from None
 
     def _uri(self, name: str) -> str:
         return (self.folder / name).resolve().as_uri()
@@ -216,6 +232,21 @@ class Schemas:
                 merged["title"] = schema["title"]
             schema = merged
         return schema
+
+
+def _read_schema(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputError([Problem(str(path), err.lineno, err.colno, "E003", f"JSON syntax error: {err.msg}; "
+                                  "expected a valid JSON Schema file")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError([Problem(str(path), 1, 1, "E009", f"cannot read the file ({err}); expected a readable "
+                                  "UTF-8 JSON file")]) from None
+
+
+def _first_line(err: Exception) -> str:
+    return str(getattr(err, "message", None) or err).splitlines()[0][:200]
 
 
 def _shape_only(error: ValidationError, path: tuple) -> bool:
