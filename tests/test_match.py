@@ -18,15 +18,14 @@ from onramp.catalog import load_catalog
 from onramp.match import (
     UNKNOWN_COST,
     Matcher,
-    Profile,
     demand_summary,
     evaluate,
-    parse_stipend,
     prepare,
     rule_hours,
     rule_relocation,
     rule_stipend,
 )
+from onramp.profile import Profile
 
 from .conftest import FIXTURES, ROOT, TODAY
 from .test_cli import run
@@ -190,15 +189,11 @@ def test_near_miss_and_format_for_an_unserved_community(small) -> None:
     assert set(result.to_dict()) == {"profile", "matches", "near_misses", "formats"}
 
 
-def test_parse_stipend() -> None:
-    assert parse_stipend("1,500 usd/Month") == usd(1500)
-    with pytest.raises(ValueError, match="expected 'AMOUNT CUR/PERIOD'"):
-        parse_stipend("1500 USD total")
-
-
 # -- invariants over random profiles and the real catalog ---------------------------------
 
-REAL = load_catalog(ROOT, TODAY)
+# The real catalog is checked against the real date: a record whose source was accessed today is
+# valid. TODAY stays the reference date for matching, so that "open now" does not vary by the day.
+REAL = load_catalog(ROOT)
 REAL_MATCHER = Matcher.of(REAL)
 PROGRAM_FACTS = {f.id: f for f in REAL_MATCHER.programs}
 COUNTRIES = ["NG", "GB", "US", "DE", "IN", "BR", "ZA", "AR", "AU", "KE"]
@@ -403,7 +398,9 @@ def test_cli_profile_file_and_a_positioned_error() -> None:
 def test_cli_batch_reports_a_bad_row_and_still_counts_the_others() -> None:
     result = run("match", "--batch", str(MATCH / "batch.csv"), "--today", "2026-12-01")
     assert result.returncode == 1
-    assert "tests/fixtures/match/batch.csv:4: E104 hours_per_week is 'ten'" in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "tests/fixtures/match/batch.csv:4:26: E010 hours_per_week: 'ten' is not a number; expected a plain decimal "
+        "number such as 1500")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["line"] for r in rows] == ["2", "3", "5"]
     lagos = persona(country="NG", city="Lagos", relocate="none", hours_per_week=10, min_stipend=usd(1000),
@@ -414,7 +411,8 @@ def test_cli_batch_reports_a_bad_row_and_still_counts_the_others() -> None:
     summary = json.loads(lines[-1])["summary"]
     assert (summary["candidates"], summary["bad_rows"]) == (3, 1)
     hermit = json.loads(lines[2])  # 1 h/week for 1 week, 9,000 USD a month: only unknowns let anything through
-    assert hermit["line"] == 5 and hermit["matches"] and all(m["unknowns"] for m in hermit["matches"])
+    assert hermit["line"] == 5 and hermit["name"] == "hermit"
+    assert hermit["matches"] and all(unknowns for _, _, unknowns in hermit["matches"])
     # matched only through unknown facts: no confirmed fit, which the summary must not hide
     assert summary["by_community"]["historians"] == {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 1}
     # on the real catalog the grouping by blocking constraint is not empty: it counts the hermit
@@ -437,3 +435,145 @@ def test_full_time_without_a_figure_asks_full_time_hours(small) -> None:
     assert conflict.change == {"hours_per_week": 30.0}
     assert rule_hours(full_time, candidate(small, hours_per_week=30)).conflict is None  # equality fits
     assert rule_hours(full_time, candidate(small, hours_per_week=40)).reason == "full-time; you have 40 h/week"
+
+
+# -- hardening: numbers, dates, hostile batches, what reaches a terminal or a spreadsheet ---
+
+PLAIN = "expected a plain decimal number such as 1500"
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("--hours", "nan"), f"Invalid value for '--hours': 'nan' is not a number (NaN); {PLAIN}"),
+    (("--hours", "inf"), f"Invalid value for '--hours': 'inf' is an infinity; {PLAIN}"),
+    (("--weeks", "1e400"), "Invalid value for '--weeks': '1e400' is too large; expected a number of at most "
+                           "1,000,000,000,000,000"),
+    (("--age", "1_000"), f"Invalid value for '--age': '1_000' is a number with '_' separators; {PLAIN}"),
+    (("--relocate", "short", "--max-weeks-away", "-Infinity"),
+     f"Invalid value for '--max-weeks-away': '-Infinity' is an infinity; {PLAIN}"),
+    (("--hours", "168.5"), "Invalid value for '--hours': 168.5 is out of range; expected a number from 0 to 168"),
+    (("--age", "-1"), "Invalid value for '--age': -1 is out of range; expected a number from 0 to 120"),
+    (("--min-stipend", "nan USD/month"), f"Invalid value for --min-stipend: the amount 'nan' is not a number (NaN); "
+                                         f"{PLAIN}"),
+])
+def test_cli_number_flags_follow_the_one_definition_of_a_number(args, error) -> None:
+    result = run("match", "--country", "NG", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines()[-1] == f"Error: {error}"
+
+
+def test_cli_today_moves_deadlines_and_never_invalidates_the_catalog(fixture_root, tmp_path) -> None:
+    """A source accessed today is valid today, whatever date --today asks about."""
+    import datetime as dt
+
+    root = tmp_path / "catalog"
+    shutil.copytree(fixture_root, root)
+    path = root / "programs" / "base-known.yaml"
+    record = yaml.safe_load(path.read_text("utf-8"))
+    record["sources"][0]["accessed"] = record["last_verified"] = dt.date.today().isoformat()
+    write(path, "../schemas/program.schema.json", record)
+
+    def reasons(day: str) -> list[str]:
+        result = run("match", "--root", str(root), "--country", "NG", "--today", day, "--json")
+        assert result.returncode == 0, result.stdout + result.stderr
+        return next(m for m in json.loads(result.stdout)["matches"] if m["id"] == "base-known")["reasons"]
+
+    assert "applications open now (closes 2026-02-01)" in reasons("2026-01-15")
+    assert not [r for r in reasons("2026-03-01") if r.startswith("applications open now")]
+
+
+def test_cli_batch_reads_a_spreadsheet_file_and_positions_each_bad_row(tmp_path) -> None:
+    content = ("name,country,city,hours_per_week\r\n"
+               "ada,NG,Lagos,10\r\n"
+               '"two\r\nlines",NG,Lagos,inf\r\n'
+               "bob,NG,Z\xe9rich,10\r\n"
+               "cyd,NG,Lagos,10,surplus\r\n"
+               f"dee,NG,{'x' * 1001},10\r\n"
+               "eve,GB,London,40\r\n").encode("latin-1")  # é as one Latin-1 byte, which is not UTF-8
+    (tmp_path / "b.csv").write_bytes(b"\xef\xbb\xbf" + content)
+    result = run("match", "--batch", "b.csv", "--today", "2026-12-01", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:4] == [
+        f"b.csv:3:1: E010 hours_per_week: 'inf' is an infinity; {PLAIN}",
+        "b.csv:5:8: E002 city has a byte that is not UTF-8 (0xE9, character 2 of the cell); expected UTF-8 text "
+        "(a spreadsheet's 'CSV UTF-8')",
+        "b.csv:6:17: E107 row has 5 cells; expected at most 4, one per column",
+        "b.csv:7:8: E107 city has 1,001 characters; expected at most 1,000 in a cell"]
+    assert result.stderr.splitlines()[4].startswith("2 candidates matched, 4 bad rows")
+    assert [(r["line"], r["name"]) for r in csv.DictReader(io.StringIO(result.stdout))] == [("2", "ada"),
+                                                                                            ("8", "eve")]
+
+
+def test_cli_batch_csv_never_gives_a_spreadsheet_a_formula_or_a_control_character(tmp_path) -> None:
+    names = ['=HYPERLINK("http://example.org","x")', "+1", "-1", "@SUM(A1)", "\t=1", "a\x1b[31mb\u2028c", "plain"]
+    with (tmp_path / "b.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "country"])
+        writer.writerows([name, "NG"] for name in names)
+    result = run("match", "--batch", "b.csv", "--today", "2026-12-01", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u2028" not in result.stdout
+    assert [r["name"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
+        '\'=HYPERLINK("http://example.org","x")', "'+1", "'-1", "'@SUM(A1)", "'=1", "a\\x1b[31mb\\u2028c", "plain"]
+
+
+def test_cli_batch_json_lines_stay_compact(tmp_path) -> None:
+    import random
+
+    rng = random.Random(0)
+    with (tmp_path / "b.csv").open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "country", "city", "relocate", "max_weeks_away", "hours_per_week", "weeks",
+                         "min_stipend", "no_fee", "stage", "communities"])
+        for i in range(300):
+            relocate = rng.choice(["none", "short", "yes"])
+            writer.writerow([f"c{i}", rng.choice(COUNTRIES), rng.choice(["", "London", "Lagos", "Berkeley"]),
+                             relocate, rng.randint(0, 12) if relocate == "short" else "",
+                             rng.choice(["", 5, 10, 20, 40]), rng.choice(["", 8, 12, 52]),
+                             rng.choice(["", "1000 USD/month", "300 GBP/week"]), rng.choice(["", "true"]),
+                             rng.choice(["", "early-career", "senior"]),
+                             rng.choice(["debaters", "osint", "founders"])])
+    result = run("match", "--batch", "b.csv", "--today", "2026-12-01", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 301 and json.loads(lines[-1])["summary"]["candidates"] == 300
+
+    def no_constant(name: str) -> None:
+        raise AssertionError(f"{name} in JSON output")
+
+    for number, line in enumerate(lines[:-1], 2):
+        row = json.loads(line, parse_constant=no_constant)
+        assert set(row) == {"line", "name", "matches", "near_misses", "formats"} and row["line"] == number
+        entries = len(row["matches"]) + len(row["near_misses"]) + len(row["formats"])
+        # each entry costs its id and a few figures, not its sentences: ~20 KB a line before
+        assert len(line.encode()) <= 100 + 80 * entries, line
+    assert sum(len(line) for line in lines[:-1]) / 300 < 4_000
+
+
+def test_cli_terminal_output_escapes_what_a_profile_says() -> None:
+    result = run("match", "--country", "NG", "--city", "Lag\x1b[31mos\nb.csv:1:1: E000 forged", "--today",
+                 "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == \
+        "Profile: Lag\\x1b[31mos\\nb.csv:1:1: E000 forged, NG; relocate yes"
+    assert "\x1b" not in result.stdout
+
+
+def test_render_match_and_summary_escape_record_names_and_values(small) -> None:
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from onramp.cli import render_match, render_summary
+
+    evil = "Evil\x1b[2J\nforged line\u2028\x85"
+    records = dict(small.records)
+    records["base-known"] = replace(records["base-known"], data={**records["base-known"].data, "name": evil})
+    catalog = SimpleNamespace(get=records.get, rates=small.rates)
+    result = Matcher.of(small).match(Profile(country="NG", city="Lagos\u202e"), TODAY)
+    text = render_match(result, catalog, TODAY)
+    line = next(line for line in text.split("\n") if "[base-known]" in line)
+    assert line.split(". ", 1)[1].startswith("Evil\\x1b[2J\\nforged line\\u2028\\x85 [base-known]  score")
+    assert text.splitlines() == text.split("\n")[:-1]  # no character any reader takes for a line break
+    assert not {"\x1b", "\u202e", "\x85"} & set(text)
+    summary = demand_summary([result])
+    summary["by_community"] = {"x\x1b[2J\ny": {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 0}}
+    assert "    x\\x1b[2J\\ny: 1, 0, 0" in render_summary(summary).split("\n")

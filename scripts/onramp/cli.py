@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .problems import CODES, Problem
+from .problems import CODES, InputError, Problem, printable
 from .validate import validate_paths
 
 ISSUES_URL = "the project's issue tracker"
@@ -111,21 +111,20 @@ def serve(root: Path | None, host: str, port: int) -> None:
 
 @cli.command()
 @root_option
-@today_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(root: Path | None, today: dt.date | None, as_json: bool) -> None:
+def stats(root: Path | None, as_json: bool) -> None:
     """Records per kind, and the share of `unknown` per field: where the data is thin."""
     from .catalog import CatalogError, load_catalog
     from .stats import catalog_stats, render_stats
 
     root = (root or find_root(Path.cwd())).resolve()
-    try:
-        catalog = load_catalog(root, today)
+    try:  # no figure depends on the date: the records are checked against the real one
+        catalog = load_catalog(root)
     except CatalogError as err:
         click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
         sys.exit(1)
     figures = catalog_stats(catalog)
-    click.echo(json.dumps(figures, indent=2) if as_json else render_stats(figures), nl=not as_json)
+    click.echo(json.dumps(figures, indent=2, allow_nan=False) if as_json else render_stats(figures), nl=not as_json)
 
 
 @cli.command()
@@ -148,7 +147,8 @@ def show_mkdocs_warnings(level: str = "WARNING") -> None:
 
 def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"files": count, "problems": [p.to_dict() for p in problems]}, indent=2) + "\n"
+        payload = {"files": count, "problems": [p.to_dict() for p in problems]}
+        return json.dumps(payload, indent=2, allow_nan=False) + "\n"
     if fmt == "github":
         return "".join(
             f"::error file={_gh_property(p.path)},line={p.line},col={p.column},title={p.code}::"
@@ -163,7 +163,8 @@ def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
 
 
 def _gh_escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command escaping, after every control character is escaped for reading."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _gh_property(text: str) -> str:
@@ -179,6 +180,9 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except InputError as err:  # an input file (a schema, say) is wrong wherever it was read: exit 1
+        click.echo(render_problems(sorted(err.problems), len({p.path for p in err.problems}), "text"), nl=False)
+        sys.exit(1)
     except Exception as err:  # noqa: BLE001 - the last line of defence, reported in one line
         click.echo(f"onramp: internal error: {type(err).__name__}: {err}. Please report it on "
                    f"{ISSUES_URL} with the command you ran.", err=True)
@@ -193,6 +197,30 @@ FLAG_OF = {"country": "--country", "city": "--city", "citizenship": "--citizensh
            "communities": "--community", "interests": "--interest"}
 
 
+class Number(click.ParamType):
+    """A flag's number: plain decimal as onramp.load.parse_number defines it (no nan, inf, 1e400
+    or 1_000), within a range; anything else is a usage error that names the flag."""
+
+    name = "number"
+
+    def __init__(self, low: float = 0, high: float | None = None) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int | float:
+        from .load import parse_number
+
+        try:
+            number = parse_number(str(value))
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+        if number < self.low or (self.high is not None and number > self.high):
+            self.fail(f"{number} is out of range; expected {self.expected()}", param, ctx)
+        return number
+
+    def expected(self) -> str:
+        return f"a number from {self.low} to {self.high}" if self.high is not None else f"a number >= {self.low}"
+
+
 @cli.command()
 @click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A candidate profile in YAML (schemas/candidate.schema.json).")
@@ -204,18 +232,20 @@ FLAG_OF = {"country": "--country", "city": "--city", "citizenship": "--citizensh
               help="A citizenship that counts for eligibility (repeatable).")
 @click.option("--relocate", type=click.Choice(["none", "short", "yes"]),
               help="none: cannot leave home; short: for at most --max-weeks-away weeks; yes (default).")
-@click.option("--max-weeks-away", type=click.FloatRange(min=0), metavar="N", help="With --relocate short.")
-@click.option("--hours", type=click.FloatRange(0, 168), metavar="N", help="Hours a week available.")
-@click.option("--weeks", type=click.FloatRange(min=0), metavar="N", help="Weeks available.")
+@click.option("--max-weeks-away", type=Number(), metavar="N", help="With --relocate short.")
+@click.option("--hours", type=Number(0, 168), metavar="N", help="Hours a week available.")
+@click.option("--weeks", type=Number(), metavar="N", help="Weeks available.")
 @click.option("--min-stipend", metavar="'AMOUNT CUR/PERIOD'", help="Least stipend you need, e.g. '1500 USD/month'.")
 @click.option("--no-fee", is_flag=True, default=None, help="You cannot pay a participant fee.")
 @click.option("--stage", metavar="STAGE", help="Career stage, e.g. early-career.")
-@click.option("--age", type=click.FloatRange(0, 120), metavar="N", help="Your age.")
+@click.option("--age", type=Number(0, 120), metavar="N", help="Your age.")
 @click.option("--community", "communities", metavar="ID", multiple=True, help="A community you belong to (repeatable).")
 @click.option("--interest", "interests", metavar="AREA", multiple=True, help="A research interest (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="JSON (JSON lines with --batch) instead of text.")
 @root_option
-@today_option
+@click.option("--today", callback=parse_day, metavar="YYYY-MM-DD",
+              help="The reference date for deadlines ('applications open now'); default: the real date. "
+                   "The catalog is still checked against the real date.")
 def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, root: Path | None,
           today: dt.date | None, **flags: object) -> None:
     """Which programs and program formats fit a candidate's constraints, and why.
@@ -223,7 +253,8 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
     Exit 0 when it ran, 1 for a bad profile (or bad batch rows), 2 for wrong usage.
     """
     from .catalog import CatalogError, load_catalog
-    from .match import Matcher, Profile, check_profile, load_profile, parse_stipend
+    from .match import Matcher
+    from .profile import BadStipend, Profile, check_profile, load_profile, parse_stipend
 
     given = {k: v for k, v in flags.items() if v not in (None, ())}
     if sum(bool(x) for x in (profile_file, batch_file, given)) > 1:
@@ -231,12 +262,12 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
     if not (profile_file or batch_file or given):
         raise click.UsageError("give a profile: --country CC and other flags, --profile FILE or --batch FILE")
     root = (root or find_root(Path.cwd())).resolve()
-    today = today or dt.date.today()
-    try:
-        catalog = load_catalog(root, today)
+    try:  # records are checked against the real date: --today only moves the deadlines
+        catalog = load_catalog(root)
     except CatalogError as err:
         click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
         sys.exit(1)
+    today = today or dt.date.today()
     matcher = Matcher.of(catalog)
     community_ids = [r.id for r in catalog.communities]
     if batch_file:
@@ -253,7 +284,7 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
         if "min_stipend" in data:
             try:
                 data["min_stipend"] = parse_stipend(data["min_stipend"])
-            except ValueError as err:
+            except BadStipend as err:
                 raise click.BadParameter(str(err), param_hint="--min-stipend") from None
         data = {k: v for k, v in data.items() if v is not None}
         if "max_weeks_away" in data and data.get("relocate") != "short":
@@ -262,11 +293,11 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
         if findings:
             f = findings[0]
             flag = FLAG_OF.get(f.path[0] if f.path else "", "") or _missing_flag(f.message)
-            raise click.UsageError(f"{flag}: {f.message}")
+            raise click.UsageError(printable(f"{flag}: {f.message}"))
         profile = Profile.from_dict(data)
     result = matcher.match(profile, today)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
     else:
         click.echo(render_match(result, catalog, today), nl=False)
 
@@ -285,55 +316,46 @@ def _missing_flag(message: str) -> str:
 
 
 def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: dt.date, as_json: bool) -> int:
+    """Rows are read, matched and written one at a time: a batch of any size runs in flat memory."""
     import csv
 
-    from .match import DemandSummary, Profile, check_profile, row_data
+    from .match import DemandSummary
+    from .profile import read_batch
 
-    name = shown(path, Path.cwd())
     demand, bad, writer = DemandSummary(), 0, None
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as err:
-        click.echo(f"{name}:1: cannot read the file ({err.strerror})", err=True)
-        return 1
-    with handle:
-        reader = csv.DictReader(handle)
-        allowed = set(FLAG_OF) | {"name"}
-        extra = [c for c in reader.fieldnames or [] if c not in allowed]
-        if extra or not reader.fieldnames:
-            click.echo(f"{name}:1: unknown column(s) {', '.join(map(repr, extra)) or '(no header)'}; expected "
-                       f"columns among: {', '.join(sorted(allowed))}", err=True)
-            return 1
-        if not as_json:
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow(["line", "name", "matches", "best", "near_misses", "formats"])
-        try:
-            for row in reader:
-                line = reader.line_num
-                data = row_data(row)
-                findings = check_profile(data, catalog.schemas, catalog.rates, community_ids)
-                if findings:
-                    bad += 1
-                    for f in findings:
-                        click.echo(f"{name}:{line}: {f.code} {f.message}", err=True)
-                    continue
-                result = matcher.match(Profile.from_dict(data), today)
-                demand.add(result)  # results are written as they come, not kept
-                if as_json:
-                    click.echo(json.dumps({"line": line, **result.to_dict()}))
-                else:
-                    writer.writerow([line, data.get("name", ""), len(result.matches),
-                                     result.matches[0]["id"] if result.matches else "",
-                                     len(result.near_misses), len(result.formats)])
-        except (csv.Error, UnicodeDecodeError) as err:
+    if not as_json:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["line", "name", "matches", "best", "near_misses", "formats"])
+    for row in read_batch(path, shown(path, Path.cwd()), catalog.schemas, catalog.rates, community_ids):
+        if row.profile is None:
             bad += 1
-            click.echo(f"{name}:{reader.line_num}: cannot read the row ({err})", err=True)
+            for problem in row.problems:
+                click.echo(problem.format(), err=True)
+            continue
+        result = matcher.match(row.profile, today)
+        demand.add(result)
+        if as_json:
+            click.echo(json.dumps({"line": row.line, **result.compact()}, separators=(",", ":"), allow_nan=False))
+        else:
+            writer.writerow([row.line, spreadsheet_cell(row.profile.name or ""), len(result.matches),
+                             result.matches[0]["id"] if result.matches else "", len(result.near_misses),
+                             len(result.formats)])
     summary = demand.to_dict(bad)
     if as_json:
-        click.echo(json.dumps({"summary": summary}))
+        click.echo(json.dumps({"summary": summary}, separators=(",", ":"), allow_nan=False))
     else:
         click.echo(render_summary(summary), err=True, nl=False)
     return 1 if bad else 0
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text (OWASP, CSV injection): one that it would run as a
+    formula gets a leading single quote; control characters are escaped as `printable` does."""
+    text = printable(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render_summary(summary: dict) -> str:
@@ -350,10 +372,11 @@ def render_summary(summary: dict) -> str:
     lines.append("  by community (candidates, of whom no fit, of whom no fit on known facts):")
     lines += [f"    {com}: {row['candidates']}, {row['no_fit']}, {row['no_confirmed_fit']}"
               for com, row in summary["by_community"].items()]
-    return "\n".join(lines) + "\n"
+    return "".join(printable(line) + "\n" for line in lines)
 
 
 def render_match(result, catalog, today: dt.date) -> str:
+    """The result for a reader; every line is escaped, so no name or value can forge a line."""
     def name(entry: dict) -> str:
         record = catalog.get(entry["id"])
         return record.name if record else entry["id"]
@@ -383,4 +406,4 @@ def render_match(result, catalog, today: dt.date) -> str:
         for m in result.formats:
             out.append(f"  - {name(m)} [{m['id']}]")
             out += [f"       + {r}" for r in m["reasons"] if r.startswith("nobody runs")]
-    return "\n".join(out) + "\n"
+    return "".join(printable(line) + "\n" for line in out)

@@ -4,13 +4,13 @@ The rules are pure functions over plain data (a program's `Facts` and a `Candida
 hard constraint, each returning a `Check`: a conflict (its sentence and the smallest change to the
 profile that removes it) or None, a reason when it fits, and the unknown facts it met. `Matcher`
 runs them over a catalog; the CLI only formats what it returns. docs/matching.md explains them.
+Reading a profile (flags, a YAML file, CSV rows) is `profile`'s concern.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -18,56 +18,13 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .facts import FULL_TIME_HOURS, Facts, Rates, least_hours, monthly_usd
-from .load import load_file
-from .problems import Finding, Problem
+from .profile import Profile
 
-RELOCATE = ("none", "short", "yes")
-PERIODS = ("week", "month", "year")
 WORLDWIDE_AT_LEAST = 200  # a region set this large is shown as "worldwide"
 UNKNOWN_COST = 0.5  # points a match loses per unknown fact, so that a known match ranks above it
-_STIPEND = re.compile(r"^\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([A-Za-z]{3})\s*/\s*([A-Za-z]+)\s*$")
 
 
 # -- the candidate --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Profile:
-    """What a candidate can and cannot do. An absent value (None, False, empty) is no constraint."""
-
-    country: str
-    city: str | None = None
-    citizenship: tuple[str, ...] = ()
-    relocate: str = "yes"  # none | short | yes
-    max_weeks_away: float | None = None  # with relocate = short
-    hours_per_week: float | None = None
-    weeks: float | None = None
-    min_stipend: dict | None = None  # {amount, currency, period}
-    no_fee: bool = False
-    stage: str | None = None
-    age: float | None = None
-    communities: tuple[str, ...] = ()
-    interests: tuple[str, ...] = ()
-    name: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Profile:
-        """A profile from schema-valid data (schemas/candidate.schema.json)."""
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and v is not None}
-        for key in ("citizenship", "communities", "interests"):
-            if key in known:
-                known[key] = tuple(known[key])
-        if "min_stipend" in known:
-            known["min_stipend"] = dict(known["min_stipend"])
-        return cls(**known)
-
-    def apply(self, change: dict[str, Any]) -> Profile:
-        """The profile with a conflict's change applied (lists are given whole)."""
-        return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in change.items()})
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -81,17 +38,6 @@ class Candidate:
     need_text: str = ""  # "you need at least 1,000", said once per candidate
 
 
-def parse_stipend(text: str) -> dict[str, Any]:
-    """`"1500 USD/month"` -> {amount: 1500, currency: USD, period: month}; ValueError if not that shape."""
-    found = _STIPEND.match(text)
-    if not found or found.group(3).lower() not in PERIODS:
-        raise ValueError(f"{text!r} is not a stipend; expected 'AMOUNT CUR/PERIOD' such as '1500 USD/month' "
-                         f"(period: {', '.join(PERIODS)})")
-    amount = float(found.group(1).replace(",", ""))
-    return {"amount": int(amount) if amount.is_integer() else amount, "currency": found.group(2).upper(),
-            "period": found.group(3).lower()}
-
-
 def prepare(profile: Profile, rates: Rates) -> Candidate:
     need = unit = None
     if profile.min_stipend:
@@ -100,77 +46,6 @@ def prepare(profile: Profile, rates: Rates) -> Candidate:
     c = Candidate(profile, profile.city.casefold() if profile.city else None,
                   frozenset((profile.country, *profile.citizenship)), need, unit)
     return replace(c, need_text=_need_text(c)) if need is not None else c
-
-
-# -- reading profiles: flags, a YAML file, CSV rows -----------------------------------------
-
-CANDIDATE_SCHEMA = "candidate.schema.json"
-LIST_FIELDS = ("citizenship", "communities", "interests")
-NUMBER_FIELDS = ("max_weeks_away", "hours_per_week", "weeks", "age")
-
-
-def check_profile(data: Any, schemas: Any, rates: Rates, community_ids: Iterable[str]) -> list[Finding]:
-    """Findings for profile data: the candidate schema, then its references to the catalog."""
-    findings = schemas.check_document(CANDIDATE_SCHEMA, data)
-    if findings or not isinstance(data, dict):
-        return findings
-    known = set(community_ids)
-    for index, com in enumerate(data.get("communities", [])):
-        if com not in known:
-            findings.append(Finding("E203", f"communities[{index}] is '{com}', but no community record has that "
-                                            f"id; expected one of: {', '.join(sorted(known))}",
-                                    ("communities", index)))
-    money = data.get("min_stipend")
-    if money and money["currency"] not in rates.usd_per_unit:
-        findings.append(Finding("E105", f"min_stipend.currency is '{money['currency']}', which the rate table "
-                                        f"of {rates.as_of} does not have; expected one of: "
-                                        f"{', '.join(sorted(rates.usd_per_unit))}", ("min_stipend", "currency")))
-    return findings
-
-
-def load_profile(path: Any, shown: str, schemas: Any, rates: Rates,
-                 community_ids: Iterable[str]) -> tuple[Profile | None, list[Problem]]:
-    """A profile from a YAML file, or the file's problems, positioned like `onramp validate`'s."""
-    loaded = load_file(path, shown)
-    if not loaded.ok:
-        return None, loaded.problems or [Problem(shown, 1, 1, "E008", "top level is not a mapping; expected "
-                                                                      "a mapping of fields such as country")]
-    findings = check_profile(loaded.data, schemas, rates, community_ids)
-    if findings:
-        return None, sorted(loaded.problem(f.code, f.message, f.path, f.at_key) for f in findings)
-    return Profile.from_dict(loaded.data), []
-
-
-def row_data(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row (or flag values as text) as profile data: empty cells left out, lists split on ';'."""
-    data: dict[str, Any] = {}
-    for key, text in row.items():
-        text = (text or "").strip()
-        if not text or key is None:
-            continue
-        if key in LIST_FIELDS:
-            data[key] = [part.strip() for part in text.split(";") if part.strip()]
-        elif key in NUMBER_FIELDS:
-            data[key] = _number(text)
-        elif key == "no_fee":
-            data[key] = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}.get(
-                text.lower(), text)
-        elif key == "min_stipend":
-            try:
-                data[key] = parse_stipend(text)
-            except ValueError:
-                data[key] = text  # the schema says what is expected
-        else:
-            data[key] = text
-    return data
-
-
-def _number(text: str) -> Any:
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if value.is_integer() else value
 
 
 # -- the hard rules -------------------------------------------------------------------------
@@ -439,6 +314,14 @@ class Result:
         return {"profile": self.profile.to_dict(), "matches": self.matches, "near_misses": self.near_misses,
                 "formats": self.formats}
 
+    def compact(self) -> dict[str, Any]:
+        """The result in brief, for one line of a batch (docs/matching.md shows the shape): each
+        match as [id, score, number of unknowns], each near miss as [id, rule, change], formats' ids."""
+        return {"name": self.profile.name,
+                "matches": [[m["id"], _short(m["score"]), len(m["unknowns"])] for m in self.matches],
+                "near_misses": [[m["id"], m["rule"], m["change"]] for m in self.near_misses],
+                "formats": [m["id"] for m in self.formats]}
+
 
 def evaluate(f: Facts, c: Candidate) -> tuple[list[Conflict], list[str], list[str]]:
     """Every hard rule on one program: its conflicts, the reasons it fits, and the unknowns met."""
@@ -566,6 +449,10 @@ class DemandSummary:
                 "blocked_by": _by_count(self.blocked),
                 "no_confirmed_fit_blocked_by": _by_count(self.blocked_confirmed),
                 "by_community": dict(sorted(self.by_community.items()))}
+
+
+def _short(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def _by_count(counter: Counter[str]) -> dict[str, int]:
