@@ -53,7 +53,7 @@ def browser():
 
 
 def test_every_record_has_a_page(built_site) -> None:
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     section = {"program": "programs", "template": "templates", "community": "communities"}
     for record in catalog.records.values():
         page = built_site / section[record.kind] / record.id / "index.html"
@@ -75,7 +75,7 @@ class Links(HTMLParser):
 def test_index_links_to_each_program(built_site) -> None:
     parser = Links()
     parser.feed((built_site / "programs" / "index.html").read_text())
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     for record in catalog.programs:
         assert f"../programs/{record.id}/" in parser.hrefs
 
@@ -244,7 +244,7 @@ def test_programs_filter_in_browser_equals_python(browser, site_url, criteria) -
 
     from onramp.site import filter_programs
 
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     expected = sorted(filter_programs([catalog.facts[r.id] for r in catalog.programs], criteria, dt.date.today()))
     page = browser.new_page()
     page.goto(site_url + "/programs/")
@@ -275,7 +275,7 @@ def test_remote_paid_part_time_filter_is_not_trivial() -> None:
 
     from onramp.site import filter_programs
 
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     facts = [catalog.facts[r.id] for r in catalog.programs]
     loose = filter_programs(facts, FILTERS[0], dt.date.today())
     strict = filter_programs(facts, FILTERS[1], dt.date.today())
@@ -293,7 +293,7 @@ def test_sorting_by_stipend(browser, site_url) -> None:
     page.get_by_role("button", name="Stipend").click()
     page.get_by_role("button", name="Stipend").click()  # descending: the best paid first
     first = page.locator("#onramp-programs tbody tr").first.get_attribute("data-id")
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     best = max(catalog.programs, key=lambda r: catalog.facts[r.id].stipend_usd_month or -1)
     assert first == best.id
     page.close()
@@ -325,7 +325,7 @@ def test_stale_records_carry_a_notice() -> None:
 
     from onramp.site import SiteBuilder
 
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     later = SiteBuilder(catalog, ROOT / "site_templates", today=dt.date(2028, 1, 1)).pages()
     assert "May be out of date" in later["programs/mats.md"][1]
     now = SiteBuilder(catalog, ROOT / "site_templates", today=TODAY).pages()
@@ -333,7 +333,7 @@ def test_stale_records_carry_a_notice() -> None:
 
 
 def test_community_without_targeting_program_gets_a_callout(built_site) -> None:
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     untargeted = [c for c in catalog.communities
                   if not any(c.id in p.data["communities"] for p in catalog.programs)]
     targeted = [c for c in catalog.communities if c not in untargeted]
@@ -346,7 +346,7 @@ def test_community_without_targeting_program_gets_a_callout(built_site) -> None:
 
 
 def test_area_pages_list_their_programs(built_site) -> None:
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     html = (built_site / "areas" / "automated-research-oversight" / "index.html").read_text()
     users = [r for r in catalog.programs + catalog.templates
              if "automated-research-oversight" in r.data["research_areas"]]

@@ -12,7 +12,7 @@ from onramp import catalog as catalog_module
 from onramp import site
 from onramp.catalog import Record, load_catalog
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT
 
 SCRIPT = "<script>alert('name')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -20,7 +20,7 @@ JS_URL = "javascript:alert(document.cookie)"
 
 
 def hostile_catalog():
-    catalog = load_catalog(ROOT, TODAY)
+    catalog = load_catalog(ROOT)
     record = catalog.records["spar"]
     data = copy.deepcopy(record.data)
     data["name"] = f"SPAR {SCRIPT}"

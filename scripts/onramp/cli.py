@@ -36,8 +36,15 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date; expected YYYY-MM-DD") from None
 
 
+def check_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and not (value / "schemas" / "program.schema.json").is_file():
+        raise click.BadParameter(f"{str(value)!r} has no schemas/program.schema.json; expected the catalog root "
+                                 "(the folder with schemas/, programs/ and communities/)")
+    return value
+
+
 root_option = click.option(
-    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), callback=check_root,
     help="Catalog root (the folder with schemas/, programs/, communities/). Default: found from here.")
 today_option = click.option("--today", callback=parse_day, metavar="YYYY-MM-DD",
                             help="Treat this date as today (default: the real date).")
@@ -78,12 +85,14 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
               help="Where the site goes (default: site/ under the root).")
 def build(root: Path | None, site_dir: Path | None) -> None:
     """Strict build of the catalog site; a failed build leaves the last good site in place."""
-    from .site import BuildFailed, build_site
+    from .site import BuildFailed, UnsafeSiteDir, build_site
 
     root = (root or find_root(Path.cwd())).resolve()
     show_mkdocs_warnings()
     try:
         out = build_site(root, site_dir)
+    except UnsafeSiteDir as err:  # refused before anything was touched
+        raise click.UsageError(f"--site-dir: {err}") from None
     except BuildFailed as err:
         click.echo(f"onramp build: {err}", err=True)
         sys.exit(1)

@@ -15,13 +15,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from onramp import catalog as catalogs
-from onramp.catalog import CatalogError
+from onramp.problems import InputError, printable
 from onramp.site import NAV_PAGES, SiteBuilder, front_matter
 
 log = logging.getLogger("mkdocs.onramp")
 _bodies: dict[str, str] = {}
 _serving = False
-_last_good = None  # while serving: the last catalog that validated
+_last_good = None  # while serving: the pages of the last catalog that validated and rendered
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -33,24 +33,37 @@ def on_files(files: Files, config) -> Files:
     global _last_good
     root = Path(config["config_file_path"]).resolve().parent
     try:
-        catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
-    except CatalogError as err:
-        message = "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
+        pages = _render(root)
+    except Exception as err:  # noqa: BLE001 - while serving, nothing a record does may stop the server
+        message = _one_line(err)
         if not (_serving and _last_good is not None):
             raise PluginError(message) from None
-        # While serving, keep showing the last good catalog: the live-reload server would print
-        # a traceback for an exception, and the reader keeps a working site until the fix.
+        # While serving, keep showing the last good pages: the live-reload server would print a
+        # traceback for an exception and stop rebuilding, and the reader keeps a working site.
         log.warning(message + "\n(still serving the last valid records)")
-        catalog = _last_good
-    _last_good = catalog
+        pages = _last_good
+    _last_good = pages
     _bodies.clear()
-    for src, (title, body) in SiteBuilder(catalog, root / "site_templates").pages().items():
+    for src, (title, body) in pages.items():
         _bodies[src] = body
         # Set explicitly: mkdocs excludes a top-level templates/ folder by default, and record
         # pages are kept out of the navigation (thousands of them would slow every build).
         inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, src, content=front_matter(title), inclusion=inclusion))
     return files
+
+
+def _render(root: Path) -> dict[str, tuple[str, str]]:
+    catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
+    return SiteBuilder(catalog, root / "site_templates").pages()
+
+
+def _one_line(err: Exception) -> str:
+    """The positioned problems of an input error, or one line for anything else (no traceback)."""
+    if isinstance(err, InputError):
+        return "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
+    return printable(f"the site could not be rendered ({type(err).__name__}: {err}); fix the last change and "
+                     "save again, and please report it on the project's issue tracker")
 
 
 def on_page_content(html: str, page, config, files) -> str:

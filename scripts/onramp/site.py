@@ -8,7 +8,7 @@ become links. Record pages stay out of the navigation; index pages are in it.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +198,23 @@ def fits_constraints(facts, constraints: dict) -> bool:
 
 def front_matter(title: str) -> str:
     """Markdown for a generated page: only its title, escaped (mkdocs themes print it unescaped)."""
-    return "---\ntitle: " + json.dumps(str(escape(title))) + "\n---\n"
+    return "---\ntitle: " + yaml_quoted(str(escape(title))) + "\n---\n"
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding text exactly: printable ASCII as is, every other
+    character escaped (\\U for those outside the BMP, which JSON would split into surrogates that
+    YAML cannot join, and line separators, which YAML would fold)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0x20 <= code < 0x7F and char not in '"\\':
+            out.append(char)
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 # -- building and serving ------------------------------------------------------------------
@@ -211,8 +227,74 @@ class BuildFailed(Exception):
         self.problems = problems or []
 
 
+# A built site carries this file; only a folder that carries it is ever replaced or deleted.
+SITE_MARK = ".onramp-site"
+SITE_MARK_TEXT = "Written by `onramp build`: this folder is a generated site, replaced whole by the next build.\n"
+# Folders of the repository that hold sources: a site is never built into one of them.
+SOURCE_FOLDERS = (".git", ".ci", ".github", "bench", "communities", "data", "docs", "programs", "schemas",
+                  "scripts", "site_templates", "tests", "web")
+
+
+class UnsafeSiteDir(ValueError):
+    """Building into this folder could destroy something that is not Onramp's output."""
+
+
+def check_site_dir(root: Path, site_dir: Path) -> Path:
+    """The resolved site folder, or UnsafeSiteDir saying why a build there could lose data.
+
+    Refused: the root or a folder that contains it, a folder inside a source folder, a file or a
+    symlink, a missing parent, and a non-empty folder that is not a site Onramp built.
+    """
+    root = root.resolve()
+    shown = str(site_dir)
+    if site_dir.is_symlink():
+        raise UnsafeSiteDir(f"{shown} is a symbolic link; expected a plain folder for the site")
+    target = site_dir.resolve()
+    if not target.parent.is_dir():
+        raise UnsafeSiteDir(f"the parent folder of {shown} does not exist; expected an existing folder to "
+                            "build the site in")
+    if target == root or root.is_relative_to(target):
+        raise UnsafeSiteDir(f"{shown} is the catalog root or contains it; expected a folder of its own, "
+                            "such as site/")
+    for name in SOURCE_FOLDERS + tuple(_config_folders(root)):
+        if target.is_relative_to(root / name):
+            raise UnsafeSiteDir(f"{shown} lies inside {name}/, which holds the catalog's sources; expected a "
+                                "folder of its own, such as site/")
+    if target.exists() or target.is_symlink():
+        if not target.is_dir():
+            raise UnsafeSiteDir(f"{shown} is a file; expected a folder for the site")
+        if any(target.iterdir()) and not is_onramp_site(target, root):
+            raise UnsafeSiteDir(f"{shown} is a folder with files that `onramp build` did not make (it has no "
+                                f"{SITE_MARK}); expected a new or empty folder, or a site built before")
+    return target
+
+
+def is_onramp_site(folder: Path, root: Path) -> bool:
+    """A folder `onramp build` made: it carries the mark. The default site/ of a catalog built
+    before the mark existed is recognised by the pages only this catalog's build makes."""
+    if (folder / SITE_MARK).is_file():
+        return True
+    legacy = ("index.html", "sitemap.xml", "programs/index.html", "record-format/index.html")
+    return folder == root / "site" and all((folder / name).is_file() for name in legacy)
+
+
+def _config_folders(root: Path) -> list[str]:
+    """docs_dir and the theme's custom_dir as mkdocs.yml names them (read as plain text: the
+    config is Onramp's own file, and a build refuses before mkdocs loads it)."""
+    try:
+        text = (root / "mkdocs.yml").read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = re.findall(r"^\s*(?:docs_dir|custom_dir):\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", text, re.M)
+    return [name.strip().rstrip("/").split("/")[0] for name in found if name.strip() not in ("", ".", "/")]
+
+
 def build_site(root: Path, site_dir: Path | None = None) -> Path:
-    """Strict mkdocs build into a temporary folder, swapped in only when it succeeded."""
+    """Strict mkdocs build into a temporary folder, swapped in only when it succeeded.
+
+    The folder is checked first (UnsafeSiteDir), before anything is read or written; the
+    previous site is moved aside under a fresh name and only that is deleted.
+    """
     import shutil
     import tempfile
 
@@ -222,29 +304,31 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
 
     from .catalog import CatalogError
 
+    target = check_site_dir(root, site_dir or root / "site")
     try:  # records first, so that their problems are reported exactly as `onramp validate` does
         load_catalog(root)
     except CatalogError as err:
         lines = "\n".join(p.format() for p in err.problems)
         raise BuildFailed(f"{len(err.problems)} problem(s) in the records:\n{lines}", err.problems) from None
-    site_dir = (site_dir or root / "site").resolve()
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=target.parent))
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         build(config)
+        (staging / SITE_MARK).write_text(SITE_MARK_TEXT, "utf-8")
     except (MkDocsException, SystemExit) as err:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(err) or "the strict build failed (see the warnings above)") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return site_dir
+    aside = None
+    if target.exists():  # checked above: empty, or a site Onramp built
+        aside = Path(tempfile.mkdtemp(prefix=".site-old-", dir=target.parent))
+        target.rename(aside / "site")
+    staging.rename(target)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+    return target
 
 
 def serve_site(root: Path, host: str, port: int) -> None:
