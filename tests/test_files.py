@@ -91,6 +91,14 @@ def test_symlink_inside_the_catalog_is_read(repo: Path) -> None:
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
 
 
+def test_symlink_loop_is_e009_not_an_internal_error(repo: Path) -> None:
+    (repo / "programs" / "loop.yaml").symlink_to("loop.yaml")
+    result = validate(repo)
+    assert result.returncode == 1, result.stderr
+    assert lines(result) == ["programs/loop.yaml:1:1: E009 cannot read the file (Too many levels of symbolic "
+                             "links); expected a readable file"]
+
+
 def test_symlinked_folder_is_reported_not_followed(repo: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()

@@ -148,7 +148,7 @@ def _refusal(path: Path, name: str, root: Path | None) -> Problem | None:
                                                     "readable folder of records")
         return Problem(name, 1, 1, "E009", "is a folder; expected a record file")
     if root is not None and path.is_symlink():
-        target = path.resolve()
+        target = Path(os.path.realpath(path))  # unlike resolve(), never raises on a link loop
         if not target.is_relative_to(root.resolve()):
             return Problem(name, 1, 1, "E009", "is a symbolic link to a file outside the catalog; "
                                                     "expected a record file inside it (the target is not read)")
