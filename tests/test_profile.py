@@ -168,6 +168,15 @@ def test_a_bad_header_is_reported_at_line_1_and_no_row_is_read(tmp_path) -> None
         "expected UTF-8 text (a spreadsheet's 'CSV UTF-8')"])]
 
 
+def test_a_header_of_thousands_of_bad_columns_reports_the_first_hundred(tmp_path) -> None:
+    # positions are computed once per record: this took minutes when each was recomputed
+    [(line, problems)] = batch(tmp_path, ",".join(["country"] * 12_000) + "\nNG\n")
+    assert line == 1 and len(problems) == 100
+    assert problems[0].startswith("b.csv:1:9: E005 column 'country' appears twice")
+    assert problems[-1].startswith("b.csv:1:801: E005") and problems[-1].endswith(
+        "(and more problems in the header, not shown)")
+
+
 @pytest.mark.parametrize("content", [b"", b"\n\n", b"\xef\xbb\xbf"])
 def test_an_empty_file_is_one_problem(tmp_path, content) -> None:
     assert batch(tmp_path, content) == [(1, ["b.csv:1:1: E008 file is empty; expected a header row naming the "

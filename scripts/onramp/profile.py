@@ -12,13 +12,14 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .facts import Rates
 from .load import load_file, number_problem, parse_number
 from .problems import Finding, Problem
-from .schema import show
+from .schema import MAX_FINDINGS, show
 
 CANDIDATE_SCHEMA = "candidate.schema.json"
 PERIODS = ("week", "month", "year")
@@ -248,6 +249,10 @@ def _read_header(header: _Record, fields: list[str], shown: str) -> tuple[list[s
             problems.append(Problem(shown, line, column, "E102", f"{what}; expected columns among: "
                                                                  f"{', '.join(sorted(fields))}"))
         first.setdefault(name, index)
+        if len(problems) >= MAX_FINDINGS:  # as validate does: the first hundred, then a note
+            last = problems[-1]
+            problems[-1] = replace(last, message=f"{last.message} (and more problems in the header, not shown)")
+            break
     return columns, problems
 
 
@@ -303,12 +308,18 @@ class _Record:
     line: int
     text: str
 
+    @cached_property
+    def _starts(self) -> tuple[list[int], int | None]:
+        """Where each cell starts, and where the first line ends: computed once per record, so a
+        header of thousands of bad columns is positioned in linear time."""
+        first_line = re.search(r"[\r\n]", self.text)
+        return _cell_starts(self.text), None if first_line is None else first_line.start()
+
     def position(self, index: int) -> tuple[int, int]:
         """Line and column where cell `index` starts: its column when that is on the first line."""
-        starts = _cell_starts(self.text)
+        starts, first_end = self._starts
         offset = starts[index] if index < len(starts) else 0
-        first_line = re.search(r"[\r\n]", self.text)
-        inside = first_line is None or offset <= first_line.start()
+        inside = first_end is None or offset <= first_end
         return self.line, offset + 1 if inside else 1
 
 
