@@ -20,11 +20,13 @@ ISSUES_URL = "the project's issue tracker"
 
 
 def find_root(start: Path) -> Path:
-    """The catalog root: the nearest folder at or above start that holds schemas/, else the repo."""
-    for folder in (start, *start.parents):
+    """The catalog root: the nearest folder at or above start that holds schemas/, else the
+    checkout this onramp runs from; a usage error when neither is a catalog."""
+    for folder in (start, *start.parents, Path(__file__).resolve().parents[2]):
         if (folder / "schemas" / "program.schema.json").is_file():
             return folder
-    return Path(__file__).resolve().parents[2]
+    raise click.UsageError(printable(f"no catalog at or above {start} (a folder with schemas/program.schema.json); "
+                                     "expected to be run inside the catalog, or --root FOLDER"))
 
 
 def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -38,8 +40,8 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 def check_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     if value is not None and not (value / "schemas" / "program.schema.json").is_file():
-        raise click.BadParameter(f"{str(value)!r} has no schemas/program.schema.json; expected the catalog root "
-                                 "(the folder with schemas/, programs/ and communities/)")
+        raise click.BadParameter(printable(f"{str(value)!r} has no schemas/program.schema.json; expected the catalog "
+                                           "root (the folder with schemas/, programs/ and communities/)"))
     return value
 
 
@@ -81,8 +83,9 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
 
 @cli.command()
 @root_option
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where the site goes (default: site/ under the root).")
+@click.option("--site-dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Where the site goes (default: site/ under the root): a new or empty folder, or a site "
+                   "onramp build made.")
 def build(root: Path | None, site_dir: Path | None) -> None:
     """Strict build of the catalog site; a failed build leaves the last good site in place."""
     from .site import BuildFailed, UnsafeSiteDir, build_site
@@ -106,9 +109,13 @@ def build(root: Path | None, site_dir: Path | None) -> None:
 def serve(root: Path | None, host: str, port: int) -> None:
     """Build the site and serve it with live reload when a record, schema or template changes."""
     from .catalog import CatalogError, load_catalog
-    from .site import serve_site
+    from .site import BadAddress, check_address, serve_site
 
     root = (root or find_root(Path.cwd())).resolve()
+    try:
+        check_address(host, port)
+    except BadAddress as err:
+        raise click.UsageError(str(err)) from None
     try:  # a broken catalog at start is reported like `onramp validate`; later ones while serving
         load_catalog(root)
     except CatalogError as err:

@@ -35,12 +35,11 @@ def on_files(files: Files, config) -> Files:
     try:
         pages = _render(root)
     except Exception as err:  # noqa: BLE001 - while serving, nothing a record does may stop the server
-        message = _one_line(err)
         if not (_serving and _last_good is not None):
-            raise PluginError(message) from None
+            raise PluginError(failure(err, serving=False)) from None
         # While serving, keep showing the last good pages: the live-reload server would print a
         # traceback for an exception and stop rebuilding, and the reader keeps a working site.
-        log.warning(message + "\n(still serving the last valid records)")
+        log.warning(failure(err, serving=True))
         pages = _last_good
     _last_good = pages
     _bodies.clear()
@@ -58,12 +57,16 @@ def _render(root: Path) -> dict[str, tuple[str, str]]:
     return SiteBuilder(catalog, root / "site_templates").pages()
 
 
-def _one_line(err: Exception) -> str:
-    """The positioned problems of an input error, or one line for anything else (no traceback)."""
+def failure(err: Exception, serving: bool) -> str:
+    """What went wrong, without a traceback: the positioned problems of an input error, one a
+    line, or else a single line naming the error."""
     if isinstance(err, InputError):
-        return "invalid records, fix them and save again:\n" + "\n".join(p.format() for p in err.problems)
-    return printable(f"the site could not be rendered ({type(err).__name__}: {err}); fix the last change and "
-                     "save again, and please report it on the project's issue tracker")
+        head = "invalid records; still serving the last valid ones (fix them and save):" if serving else \
+            "invalid records:"
+        return "\n".join([head, *(p.format() for p in err.problems)])
+    then = "still serving the last good pages; fix the last change and save, and" if serving else "this is a bug:"
+    return printable(f"the site could not be rendered ({type(err).__name__}: {err}); {then} please report it on "
+                     "the project's issue tracker")
 
 
 def on_page_content(html: str, page, config, files) -> str:

@@ -8,7 +8,10 @@ become links. Record pages stay out of the navigation; index pages are in it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
 from .facts import least_hours, money_text, next_deadline, number_text
+from .problems import printable
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
@@ -229,7 +233,8 @@ class BuildFailed(Exception):
 
 # A built site carries this file; only a folder that carries it is ever replaced or deleted.
 SITE_MARK = ".onramp-site"
-SITE_MARK_TEXT = "Written by `onramp build`: this folder is a generated site, replaced whole by the next build.\n"
+SITE_MARK_TEXT = ("Written by `onramp build`: this folder is a generated site. It may be deleted and rebuilt with\n"
+                  "`onramp build`, which replaces a folder only while this file is in it.\n")
 # Folders of the repository that hold sources: a site is never built into one of them.
 SOURCE_FOLDERS = (".git", ".ci", ".github", "bench", "communities", "data", "docs", "programs", "schemas",
                   "scripts", "site_templates", "tests", "web")
@@ -246,47 +251,58 @@ def check_site_dir(root: Path, site_dir: Path) -> Path:
     symlink, a missing parent, and a non-empty folder that is not a site Onramp built.
     """
     root = root.resolve()
-    shown = str(site_dir)
+    shown = printable(str(site_dir))
     if site_dir.is_symlink():
         raise UnsafeSiteDir(f"{shown} is a symbolic link; expected a plain folder for the site")
-    target = site_dir.resolve()
-    if not target.parent.is_dir():
-        raise UnsafeSiteDir(f"the parent folder of {shown} does not exist; expected an existing folder to "
-                            "build the site in")
+    target = Path(os.path.realpath(site_dir))  # unlike Path.resolve, no RuntimeError on a symlink loop
     if target == root or root.is_relative_to(target):
         raise UnsafeSiteDir(f"{shown} is the catalog root or contains it; expected a folder of its own, "
                             "such as site/")
-    for name in SOURCE_FOLDERS + tuple(_config_folders(root)):
-        if target.is_relative_to(root / name):
-            raise UnsafeSiteDir(f"{shown} lies inside {name}/, which holds the catalog's sources; expected a "
-                                "folder of its own, such as site/")
-    if target.exists() or target.is_symlink():
+    for folder in source_folders(root):
+        if target.is_relative_to(folder):
+            raise UnsafeSiteDir(f"{shown} lies inside {printable(shown_folder(folder, root))}/, which holds the "
+                                "catalog's sources; expected a folder of its own, such as site/")
+    if not target.parent.is_dir():
+        raise UnsafeSiteDir(f"the parent folder of {shown} does not exist; expected an existing folder to "
+                            "build the site in")
+    if target.exists():
         if not target.is_dir():
             raise UnsafeSiteDir(f"{shown} is a file; expected a folder for the site")
-        if any(target.iterdir()) and not is_onramp_site(target, root):
-            raise UnsafeSiteDir(f"{shown} is a folder with files that `onramp build` did not make (it has no "
-                                f"{SITE_MARK}); expected a new or empty folder, or a site built before")
+        try:
+            empty = not any(target.iterdir())
+        except OSError as err:
+            raise UnsafeSiteDir(f"{shown} cannot be read ({err.strerror}); expected a folder for the site") from None
+        if not empty and not is_onramp_site(target):
+            raise UnsafeSiteDir(f"{shown} holds files that `onramp build` did not write (it has no {SITE_MARK}); "
+                                "expected a new or empty folder, or a site onramp build made")
     return target
 
 
-def is_onramp_site(folder: Path, root: Path) -> bool:
-    """A folder `onramp build` made: it carries the mark. The default site/ of a catalog built
-    before the mark existed is recognised by the pages only this catalog's build makes."""
-    if (folder / SITE_MARK).is_file():
-        return True
-    legacy = ("index.html", "sitemap.xml", "programs/index.html", "record-format/index.html")
-    return folder == root / "site" and all((folder / name).is_file() for name in legacy)
+def is_onramp_site(folder: Path) -> bool:
+    """A folder `onramp build` made: it carries the mark (a plain file, not a link to one)."""
+    mark = folder / SITE_MARK
+    return mark.is_file() and not mark.is_symlink()
 
 
-def _config_folders(root: Path) -> list[str]:
-    """docs_dir and the theme's custom_dir as mkdocs.yml names them (read as plain text: the
-    config is Onramp's own file, and a build refuses before mkdocs loads it)."""
+def source_folders(root: Path) -> list[Path]:
+    """The resolved folders that hold the catalog's sources: the usual ones, and docs_dir and the
+    theme's custom_dir as mkdocs.yml names them (read as plain text: the config is Onramp's own
+    file, and a build refuses before mkdocs loads it)."""
+    named = list(SOURCE_FOLDERS)
     try:
         text = (root / "mkdocs.yml").read_text("utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
+        text = ""
     found = re.findall(r"^\s*(?:docs_dir|custom_dir):\s*['\"]?([^'\"\n#]+?)['\"]?\s*(?:#.*)?$", text, re.M)
-    return [name.strip().rstrip("/").split("/")[0] for name in found if name.strip() not in ("", ".", "/")]
+    named += [name.strip() for name in found if name.strip()]
+    # relative names are read from the root, as mkdocs does; a name that resolves to the root
+    # itself (docs_dir: .) is left to the root check
+    folders = {(root / name).resolve() for name in named}
+    return sorted(folder for folder in folders if folder != root)
+
+
+def shown_folder(folder: Path, root: Path) -> str:
+    return str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
 
 
 def build_site(root: Path, site_dir: Path | None = None) -> Path:
@@ -295,9 +311,6 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     The folder is checked first (UnsafeSiteDir), before anything is read or written; the
     previous site is moved aside under a fresh name and only that is deleted.
     """
-    import shutil
-    import tempfile
-
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -310,25 +323,72 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     except CatalogError as err:
         lines = "\n".join(p.format() for p in err.problems)
         raise BuildFailed(f"{len(err.problems)} problem(s) in the records:\n{lines}", err.problems) from None
-    staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=target.parent))
     try:
-        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
-        build(config)
+        staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=target.parent))
+    except OSError as err:
+        raise BuildFailed(f"cannot create a folder next to {printable(str(target))}: {err.strerror}") from None
+    try:
+        try:
+            config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
+            build(config)
+        except (MkDocsException, SystemExit) as err:
+            raise BuildFailed(str(err) or "the strict build failed (see the warnings above)") from None
         (staging / SITE_MARK).write_text(SITE_MARK_TEXT, "utf-8")
-    except (MkDocsException, SystemExit) as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(err) or "the strict build failed (see the warnings above)") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    aside = None
-    if target.exists():  # checked above: empty, or a site Onramp built
-        aside = Path(tempfile.mkdtemp(prefix=".site-old-", dir=target.parent))
-        target.rename(aside / "site")
-    staging.rename(target)
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+        check_site_dir(root, target)  # again: the folder may have changed while the site was built
+        try:
+            _swap(staging, target)
+        except OSError as err:
+            raise BuildFailed(f"cannot put the new site in place at {printable(str(target))}: {err}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # made above, so ours; already gone once swapped in
     return target
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Put the built site at target. A previous site is moved aside under a fresh name (never a
+    fixed one such as site.old, which may be somebody's) and only that is deleted; when the swap
+    fails, it is put back."""
+    if not target.exists():  # checked before: missing, empty, or a site Onramp built
+        staging.rename(target)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".site-old-", dir=target.parent))
+    previous = aside / "site"
+    try:
+        target.rename(previous)
+    except OSError:
+        aside.rmdir()
+        raise
+    try:
+        staging.rename(target)
+    except OSError:
+        previous.rename(target)  # should this fail too, the previous site stays whole in aside
+        aside.rmdir()
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+class BadAddress(ValueError):
+    """The server cannot listen on this host and port."""
+
+
+def check_address(host: str, port: int) -> None:
+    """BadAddress unless the server can listen on host:port (tried before the first build, so
+    that a port in use is told in one line rather than after the build, as a crash)."""
+    import ipaddress
+    import socket
+
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:  # what mkdocs accepts: an IP address, or localhost
+        version = 4 if bare == "localhost" else ipaddress.ip_address(bare).version
+    except ValueError:
+        raise BadAddress(printable(f"--host {host!r} is not an IP address; expected one such as 127.0.0.1")) from None
+    try:
+        with socket.socket(socket.AF_INET6 if version == 6 else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself does
+            probe.bind((bare, port))
+    except OSError as err:
+        raise BadAddress(f"cannot listen on {host} port {port} ({err.strerror or err}); expected a free port on an "
+                         "address of this machine, such as --port 8001") from None
 
 
 def serve_site(root: Path, host: str, port: int) -> None:
