@@ -357,7 +357,7 @@ def test_cli_flags_json_has_exactly_the_documented_keys() -> None:
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) == {"profile", "matches", "near_misses", "formats"}
-    assert set(payload["matches"][0]) == {"id", "kind", "score", "reasons", "unknowns"}
+    assert set(payload["matches"][0]) == {"id", "kind", "score", "reasons", "unknowns", "unknown_rules"}
     assert payload["profile"]["min_stipend"] == usd(1000)
     # the command prints exactly what the library returns for the same profile
     library = persona(country="NG", city="Lagos", relocate="none", hours_per_week=10, min_stipend=usd(1000),

@@ -50,6 +50,7 @@ EXPECTED = {
     "E212": ("e212.yaml", 29, 35),  # the opens date
     "E213": ("e213/index.yaml", 2, 5),
     "E214": ("e214.yaml", 16, 37),  # NGN, which the rate table lacks
+    "E215": ("e215.yaml", 25, 14),  # false, with no community listed
 }
 
 

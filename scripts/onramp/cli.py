@@ -72,11 +72,14 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
     root = (root or find_root(Path.cwd())).resolve()
     targets = list(paths) or [root / "communities", root / "programs"]
     problems, count = validate_paths([p for p in targets if p.exists()], root, today)
-    if not paths:  # the whole catalog includes its exchange-rate table
+    if not paths:  # the whole catalog includes its exchange-rate table and the gap map's data files
         from .catalog import read_rates
+        from .gaps import read_gap_settings
         from .schema import Schemas
 
-        problems = sorted(problems + read_rates(root, Schemas(root / "schemas"))[1])
+        schemas = Schemas(root / "schemas")
+        rates, rate_problems = read_rates(root, schemas)
+        problems = sorted(problems + rate_problems + read_gap_settings(root, schemas, rates)[1])
     click.echo(render_problems(problems, count, fmt), nl=False)
     sys.exit(1 if problems else 0)
 
@@ -203,6 +206,68 @@ def main() -> None:
         click.echo(f"onramp: internal error: {type(err).__name__}: {err}. Please report it on "
                    f"{ISSUES_URL} with the command you ran.", err=True)
         sys.exit(3)
+
+
+# -- onramp gaps ----------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text: the largest gaps for people; json: every cell; csv: one row a cell.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option("--community", "communities", metavar="ID", multiple=True, help="Only this community (repeatable).")
+@click.option("--profile", "profiles", metavar="ID", multiple=True,
+              help="Only this profile of data/gap-profiles.yaml (repeatable).")
+@click.option("--place", "places", metavar="CC", multiple=True,
+              help="Only this country of data/gap-places.yaml, e.g. NG (repeatable).")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="Gaps listed in text.")
+@root_option
+@click.option("--today", callback=parse_day, metavar="YYYY-MM-DD",
+              help="The reference date for the matcher's ranking (open windows); default: the real date.")
+def gaps(fmt: str, as_json: bool, communities: tuple[str, ...], profiles: tuple[str, ...], places: tuple[str, ...],
+         limit: int, root: Path | None, today: dt.date | None) -> None:
+    """The gap map: which communities and constraint profiles no program serves, and why.
+
+    For every community, profile (data/gap-profiles.yaml) and place (data/gap-places.yaml) it runs
+    the matcher for a member of the community with that profile living there. Exit 0 when it ran,
+    1 when a record or a data file is invalid, 2 for wrong usage.
+    """
+    import csv
+
+    from .catalog import CatalogError, load_catalog
+    from .gaps import csv_rows, gap_map, read_gap_settings, render_text
+
+    root = (root or find_root(Path.cwd())).resolve()
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
+    if problems:
+        click.echo(render_problems(problems, len({p.path for p in problems}), "text"), nl=False)
+        sys.exit(1)
+    places = tuple(p.upper() for p in places)
+    _check_choices("--community", communities, [r.id for r in catalog.communities])
+    _check_choices("--profile", profiles, [p.id for p in settings.profiles])
+    _check_choices("--place", places, [p.country for p in settings.places])
+    gmap = gap_map(catalog, settings, today or dt.date.today(), communities or None, profiles or None,
+                   places or None)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(gmap.to_dict(), indent=1, allow_nan=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        for row in csv_rows(gmap):
+            writer.writerow([spreadsheet_cell(str(v)) for v in row])
+    else:
+        click.echo("".join(printable(line) + "\n" for line in render_text(gmap, limit).splitlines()), nl=False)
+
+
+def _check_choices(flag: str, given: tuple[str, ...], allowed: list[str]) -> None:
+    unknown = [g for g in given if g not in allowed]
+    if unknown:
+        raise click.UsageError(printable(f"{flag}: {unknown[0]!r} is not one of the map's values; expected one of: "
+                                         f"{', '.join(allowed)}"))
 
 
 # -- onramp match ---------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class Facts:
     stages: frozenset[str] | None
     min_age: float | None  # 0 when the record says there is no age limit
     communities: frozenset[str]
+    open_to_all: bool | None  # anyone eligible may apply (always so when no community is listed)
     areas: frozenset[str]
     windows: tuple[tuple[str, str | None, str], ...]  # (label, opens or None, closes)
     in_person_weeks: float | None = None  # weeks on site inside a hybrid or remote program
@@ -183,6 +184,7 @@ def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
         stages=_set(eligibility["career_stages"]),
         min_age={UNKNOWN: None, "none": 0.0}.get(eligibility["min_age"], eligibility["min_age"]),
         communities=frozenset(data["communities"]),
+        open_to_all=True if not data["communities"] else known(data.get("open_to_all", UNKNOWN)),
         areas=frozenset(data["research_areas"]),
         windows=tuple((w["label"], known(w.get("opens", UNKNOWN)), w["closes"])
                       for w in data["applications"]["windows"]),

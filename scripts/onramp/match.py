@@ -85,10 +85,11 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
         return _fits("remote: you take part from where you live")
     if f.relocation == "optional":
         return _fits("attending on site is optional")
+    movable = c.profile.relocate == "yes"  # where and how long do not matter to someone who can move
     if f.mode is None:
-        return _unknown("whether it is remote or on site is not stated")
+        return _fits("you can relocate") if movable else _unknown("whether it is remote or on site is not stated")
     if f.locations is None:
-        return _unknown("where it is held is not stated")
+        return _fits("you can relocate") if movable else _unknown("where it is held is not stated")
     if not f.locations:
         return _fits("not tied to one place: it can run where you live")
     country_only = False
@@ -99,6 +100,8 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
             elif c.city is not None and city.casefold() == c.city:
                 return _fits(f"held in {city}, where you live")
     where = _places(f.locations)
+    if movable:
+        return _fits(f"held in {where}; you can relocate")
     if f.mode == "hybrid":
         least = most = f.in_person_weeks
         if most == 0:
@@ -108,8 +111,6 @@ def rule_relocation(f: Facts, c: Candidate) -> Check:
     if country_only:
         return _unknown(f"held in {where}, but the city is not stated: it may be where you live")
     relocate, away = c.profile.relocate, c.profile.max_weeks_away
-    if relocate == "yes":
-        return _fits(f"held in {where}; you can relocate")
     if most is None and least is None:
         if f.mode == "hybrid" or relocate == "short":
             return _unknown(f"held in {where}; how many weeks you must be there is not stated")
@@ -254,6 +255,7 @@ def rule_age(f: Facts, c: Candidate) -> Check:
 
 HARD_RULES = (rule_relocation, rule_hours, rule_duration, rule_stipend, rule_fee, rule_region, rule_stage,
               rule_age)
+RULE_NAMES = tuple(rule.__name__.removeprefix("rule_") for rule in HARD_RULES)  # as Conflict.rule names them
 
 
 # -- the soft preferences -------------------------------------------------------------------
@@ -377,8 +379,8 @@ class Matcher:
         return result
 
     def _entry(self, f: Facts, c: Candidate, today: dt.date, near: bool = True) -> dict | None:
-        conflict, reasons, unknowns = None, [], []
-        for rule in HARD_RULES:
+        conflict, reasons, unknowns, unknown_rules = None, [], [], []
+        for rule, name in zip(HARD_RULES, RULE_NAMES, strict=True):
             check = rule(f, c)
             if check.conflict is not None:
                 if conflict is not None or not near:
@@ -388,10 +390,14 @@ class Matcher:
                 reasons.append(check.reason)
             if check.unknowns:
                 unknowns.extend(check.unknowns)
+                unknown_rules.append(name)
         score, liked, status_unknowns = preferences(f, c, today)
         unknowns.extend(status_unknowns)
+        # unknown_rules: the hard constraints it fits only because a fact is unknown (the gap
+        # map's "possible" fits); a status unknown is no constraint of the candidate's.
         entry = {"id": f.id, "kind": f.kind, "score": round(score - UNKNOWN_COST * len(unknowns), 2),
-                 "reasons": reasons + liked, "unknowns": [u + ": check with the organiser" for u in unknowns]}
+                 "reasons": reasons + liked, "unknowns": [u + ": check with the organiser" for u in unknowns],
+                 "unknown_rules": unknown_rules}
         if conflict is not None:
             entry.update(rule=conflict.rule, conflict=conflict.text, change=conflict.change,
                          suggestion=conflict.suggestion)

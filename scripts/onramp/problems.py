@@ -35,8 +35,8 @@ CODES: dict[str, str] = {
     "E109": "value breaks another schema rule",
     # E2xx: rules a schema cannot express
     "E201": "id does not equal the file name",
-    "E202": "id is used by two records",
-    "E203": "reference to a record that does not exist",
+    "E202": "id is used by two records (or twice in a data file)",
+    "E203": "reference to a record (or place) that does not exist",
     "E204": "date is not a real calendar date",
     "E205": "date is in the future",
     "E206": "range minimum is larger than its maximum",
@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "E212": "application window opens after it closes",
     "E213": "id is reserved for a page the site generates",
     "E214": "currency has no rate in the exchange-rate table",
+    "E215": "open_to_all is false but no community is listed",
 }
 
 

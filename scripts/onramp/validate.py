@@ -358,10 +358,17 @@ def rule_currencies(rf: RecordFile, context: Context) -> Iterator[Finding]:
                                   "for it there with its source", path)
 
 
+def rule_open_to_all(rf: RecordFile, context: Context) -> Iterator[Finding]:
+    if rf.data.get("open_to_all") is False and not rf.data.get("communities"):
+        yield Finding("E215", "open_to_all is false, but communities lists none: a program made only for its "
+                              "communities must name them; expected the communities it is made for, or "
+                              "open_to_all left out", ("open_to_all",))
+
+
 # Rules that guard every value they read, and rules that need the shape the schema confirms.
 ANY_SHAPE_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_reserved_id, rule_dates,
                    rule_ranges, rule_urls)
-SHAPED_RULES = (rule_size_source, rule_supports, rule_windows, rule_currencies)
+SHAPED_RULES = (rule_size_source, rule_supports, rule_windows, rule_currencies, rule_open_to_all)
 
 
 # -- rules across records -----------------------------------------------------------------
