@@ -577,3 +577,18 @@ def test_render_match_and_summary_escape_record_names_and_values(small) -> None:
     summary = demand_summary([result])
     summary["by_community"] = {"x\x1b[2J\ny": {"candidates": 1, "no_fit": 0, "no_confirmed_fit": 0}}
     assert "    x\\x1b[2J\\ny: 1, 0, 0" in render_summary(summary).split("\n")
+
+
+def test_someone_who_can_move_fits_wherever_a_program_is_held(small) -> None:
+    unknown_place = small.facts["all-unknown"]
+    check = rule_relocation(unknown_place, candidate(small, relocate="yes"))
+    assert (check.conflict, check.unknowns) == (None, ())
+    assert rule_relocation(unknown_place, candidate(small, relocate="none")).unknowns == (
+        "whether it is remote or on site is not stated",)
+
+
+def test_matches_name_the_hard_rules_that_rest_on_an_unknown(small) -> None:
+    result = Matcher.of(small).match(Profile(country="NG", no_fee=True, hours_per_week=10, relocate="none"), TODAY)
+    rules = {m["id"]: m["unknown_rules"] for m in result.matches}
+    assert rules["base-known"] == [] and rules["fee-unknown"] == ["fee"]
+    assert rules["all-unknown"] == ["relocation", "hours", "fee", "region"]

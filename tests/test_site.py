@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
 import re
 import shutil
@@ -182,7 +183,7 @@ def test_serve_rebuilds_on_record_change_and_survives_a_broken_record(tmp_path) 
         good = record.read_text()
         record.write_text(with_line(good, "name", "SPAR renamed"))
         deadline = time.monotonic() + 120
-        while b"SPAR renamed" not in urllib.request.urlopen(url, timeout=5).read():
+        while b"SPAR renamed" not in urllib.request.urlopen(url, timeout=60).read():
             assert time.monotonic() < deadline, "the page was not rebuilt after the record changed"
             time.sleep(0.5)
         record.write_text(with_line(good, "  mode", "online"))
@@ -190,7 +191,7 @@ def test_serve_rebuilds_on_record_change_and_survives_a_broken_record(tmp_path) 
         while "E105" not in log.read_text():
             assert time.monotonic() < deadline, "the broken record was not reported"
             time.sleep(0.5)
-        assert b"SPAR renamed" in urllib.request.urlopen(url, timeout=5).read()  # last good build still served
+        assert b"SPAR renamed" in urllib.request.urlopen(url, timeout=60).read()  # last good build still served
         text = log.read_text()
         assert "programs/spar.yaml:" in text and "Traceback" not in text
     finally:
@@ -201,7 +202,8 @@ def test_serve_rebuilds_on_record_change_and_survives_a_broken_record(tmp_path) 
 PAGES = {"home": "/", "programs": "/programs/", "program": "/programs/spar/",
          "template": "/templates/regional-coworking-hub/", "community": "/communities/osint/",
          "communities": "/communities/", "templates": "/templates/", "area": "/areas/evaluations/",
-         "record-format": "/record-format/"}
+         "record-format": "/record-format/", "gaps": "/gaps/", "gaps-place": "/gaps/us/",
+         "gap-column": "/gaps/ng/home-10h-paid/"}
 
 
 @pytest.mark.browser
@@ -247,7 +249,6 @@ FILTERS = [
 @pytest.mark.browser
 @pytest.mark.parametrize("criteria", FILTERS, ids=lambda c: "&".join(f"{k}={v}" for k, v in c.items()))
 def test_programs_filter_in_browser_equals_python(browser, site_url, criteria) -> None:
-    import datetime as dt
     from urllib.parse import urlencode
 
     from onramp.site import filter_programs
@@ -279,7 +280,6 @@ def test_programs_filter_in_browser_equals_python(browser, site_url, criteria) -
 
 
 def test_remote_paid_part_time_filter_is_not_trivial() -> None:
-    import datetime as dt
 
     from onramp.site import filter_programs
 
@@ -308,7 +308,7 @@ def test_sorting_by_stipend(browser, site_url) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["home", "programs", "program", "template", "community"])
+@pytest.mark.parametrize("name", ["home", "programs", "program", "template", "community", "gaps", "gap-column"])
 def test_no_serious_accessibility_violations(browser, site_url, name) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -322,7 +322,6 @@ def test_no_serious_accessibility_violations(browser, site_url, name) -> None:
 
 def test_program_page_shows_unknown_sources_and_freshness(built_site) -> None:
     """Read against the real records and the real date (the site was built today)."""
-    import datetime as dt
 
     from markupsafe import escape
 
@@ -342,7 +341,6 @@ def test_program_page_shows_unknown_sources_and_freshness(built_site) -> None:
 
 
 def test_stale_records_carry_a_notice() -> None:
-    import datetime as dt
 
     from onramp.site import STALE_AFTER_DAYS, SiteBuilder
 
@@ -363,8 +361,8 @@ def test_community_without_targeting_program_gets_a_callout(built_site) -> None:
     def page(community) -> str:
         return (built_site / "communities" / community.id / "index.html").read_text()
 
-    assert all("No program targets this community" in page(c) for c in untargeted)
-    assert not any("No program targets this community" in page(c) for c in targeted)
+    assert all("No program is made for this community" in page(c) for c in untargeted)
+    assert not any("No program is made for this community" in page(c) for c in targeted)
 
 
 def test_area_pages_list_their_programs(built_site) -> None:
@@ -375,3 +373,88 @@ def test_area_pages_list_their_programs(built_site) -> None:
     assert users
     for record in users:
         assert f"/{record.id}/" in html
+
+
+# -- the gap map -------------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_gap_map_place_selector_changes_the_table(browser, site_url) -> None:
+    from onramp.gaps import read_gap_settings
+
+    catalog = load_catalog(ROOT)
+    found, _ = read_gap_settings(ROOT, catalog.schemas, catalog.rates)
+    page = browser.new_page()
+    page.goto(site_url + "/gaps/")
+    table = page.locator("table.onramp-heat")
+    assert table.get_attribute("data-place") == found.default_place
+    cells = table.locator("tbody td")
+    assert cells.count() == len(catalog.communities) * len(found.profiles)
+    before = cells.all_inner_texts()
+    page.select_option("#onramp-place-select", label="United States (Berkeley)")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/gaps/us/")
+    assert page.locator("table.onramp-heat").get_attribute("data-place") == "US"
+    assert page.locator("#onramp-place-select").input_value().endswith("/gaps/us/")
+    after = page.locator("table.onramp-heat tbody td").all_inner_texts()
+    assert len(after) == len(before) and after != before  # Berkeley's programs are local in the hub
+    # a cell leads to the row of its community on the page of its column
+    page.locator("table.onramp-heat tbody tr").first.locator("td a").first.click()
+    page.wait_for_load_state()
+    first = catalog.communities[0]
+    assert page.url.endswith(f"/gaps/us/{found.profiles[0].id}/#c-{first.id}")
+    assert page.locator(f"#c-{first.id} th").inner_text() == first.name
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 360])
+def test_gap_map_fits_the_screen_and_its_table_scrolls_in_its_box(browser, site_url, width) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    for path, name in (("/gaps/", "gaps"), ("/gaps/ng/home-10h-paid/", "gap-column"),
+                       ("/communities/debaters/", "community-gap-row")):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        screenshot(page, f"{name}-{width}")
+    page.goto(site_url + "/gaps/")
+    box = page.locator(".onramp-heatmap")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # 24 profiles never fit: the box scrolls
+    header = page.locator("table.onramp-heat thead th").nth(3)
+    assert header.evaluate("e => getComputedStyle(e).position") == "sticky"
+    page.close()
+
+
+def test_gap_cells_without_a_confirmed_fit_name_a_template_or_say_none_exists(built_site) -> None:
+    from onramp.gaps import gap_map, read_gap_settings
+
+    catalog = load_catalog(ROOT)
+    found, _ = read_gap_settings(ROOT, catalog.schemas, catalog.rates)
+    gmap = gap_map(catalog, found, dt.date.today())
+    pages: dict[str, str] = {}
+    for (community, profile, place), cell in gmap.cells.items():
+        if cell.confirmed:
+            continue
+        key = f"{place.lower()}/{profile}"
+        html = pages.setdefault(key, (built_site / "gaps" / place.lower() / profile / "index.html").read_text())
+        row = html.split(f'<tr id="c-{community}">', 1)[1].split("</tr>", 1)[0]
+        if cell.templates:
+            first = catalog.get(cell.templates[0]["id"])
+            assert f'/templates/{first.id}/"' in row, (community, profile, place)
+        else:
+            assert "No template fits yet" in row, (community, profile, place)
+
+
+def test_community_page_shows_its_row_of_the_map(built_site) -> None:
+    from onramp.gaps import gap_map, read_gap_settings
+
+    catalog = load_catalog(ROOT)
+    found, _ = read_gap_settings(ROOT, catalog.schemas, catalog.rates)
+    gmap = gap_map(catalog, found, dt.date.today(), communities=["remote-participants"])
+    html = (built_site / "communities" / "remote-participants" / "index.html").read_text()
+    assert "0 — gap" not in html
+    for place in found.places:
+        cell = gmap.cell("remote-participants", found.profiles[0].id, place.country)
+        link = f'href="../../gaps/{place.id}/{found.profiles[0].id}/#c-remote-participants"'
+        assert link in html
+        shown = html.split(link, 1)[1].split("</a>", 1)[0]
+        assert f'<span aria-hidden="true">{len(cell.confirmed)}' in shown

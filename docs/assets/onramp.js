@@ -107,3 +107,16 @@
   restore();
   apply(false);
 })();
+
+// Gap map: the place selector goes to the chosen place's map. Without JavaScript the same
+// places are plain links (in a <noscript> beside it).
+(function () {
+  "use strict";
+  for (const form of document.querySelectorAll("form[data-onramp-place]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const target = form.elements.place.value;
+      if (target) window.location.assign(new URL(target, window.location.href).href);
+    });
+  }
+})();

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .problems import CODES, InputError, Problem, printable
+from .profile import FLAGS as FLAG_OF
 from .validate import validate_paths
 
 ISSUES_URL = "the project's issue tracker"
@@ -254,7 +255,8 @@ def gaps(fmt: str, as_json: bool, communities: tuple[str, ...], profiles: tuple[
                    places or None)
     fmt = "json" if as_json else fmt
     if fmt == "json":
-        click.echo(json.dumps(gmap.to_dict(), indent=1, allow_nan=False))
+        # One line: the whole map is thousands of cells (jq or a JSON viewer shows it readably).
+        click.echo(json.dumps(gmap.to_dict(), separators=(",", ":"), allow_nan=False))
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         for row in csv_rows(gmap):
@@ -272,10 +274,6 @@ def _check_choices(flag: str, given: tuple[str, ...], allowed: list[str]) -> Non
 
 # -- onramp match ---------------------------------------------------------------------------
 
-FLAG_OF = {"country": "--country", "city": "--city", "citizenship": "--citizenship", "relocate": "--relocate",
-           "max_weeks_away": "--max-weeks-away", "hours_per_week": "--hours", "weeks": "--weeks",
-           "min_stipend": "--min-stipend", "no_fee": "--no-fee", "stage": "--stage", "age": "--age",
-           "communities": "--community", "interests": "--interest"}
 
 
 class Number(click.ParamType):

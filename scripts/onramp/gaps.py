@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -181,11 +182,11 @@ class Cell:
     profile: str
     place: str  # a country code
     confirmed: list[dict] = field(default_factory=list)  # {id, serves}
-    possible: list[dict] = field(default_factory=list)  # {id, serves, unknown: [rules]}
+    possible: list[dict] = field(default_factory=list)  # {id, serves}; why: GapMap.unknown_rules
     templates: list[dict] = field(default_factory=list)  # {id, targets}
     near_misses: list[dict] = field(default_factory=list)  # {id, rule, change, suggestion}
 
-    @property
+    @cached_property
     def kinds(self) -> list[str]:
         out = []
         if not self.confirmed and not self.possible:
@@ -198,6 +199,13 @@ class Cell:
                                                          for m in self.confirmed + self.possible):
             out.append("nobody_targets")
         return out
+
+    @property
+    def level(self) -> str:
+        """The cell's coverage in one word, for the heatmap's colour: none, unconfirmed, one or covered."""
+        kinds = self.kinds
+        return next((k for k in COVERAGE_GAPS if k in kinds), "covered").replace("no_fit", "none").replace(
+            "one_provider", "one")
 
     @property
     def targeted(self) -> list[str]:
@@ -282,6 +290,24 @@ class GapMap:
                         **{k: len(v) for k, v in tally.items()}, "programs": tally})
         return out
 
+    def run(self, profile: str, place: str) -> dict[str, list[dict]]:
+        """Every program and format of one (profile, place), whichever community it serves: the
+        detail page of a column lists these once, and each community's row says which serve it."""
+        result, by_id = self.runs[(profile, place)], self.catalog.facts
+
+        def whom(pid: str) -> dict:
+            f = by_id[pid]
+            return {"open": bool(f.open_to_all), "made_for": sorted(f.communities)}
+
+        return {
+            "confirmed": [{"id": m["id"], **whom(m["id"])} for m in result.matches if not m["unknown_rules"]],
+            "possible": [{"id": m["id"], "unknown": m["unknown_rules"], **whom(m["id"])}
+                         for m in result.matches if m["unknown_rules"]],
+            "near_misses": [{"id": n["id"], "suggestion": n["suggestion"], **whom(n["id"])}
+                            for n in result.near_misses],
+            "templates": [{"id": t["id"], "made_for": sorted(by_id[t["id"]].communities)} for t in result.formats],
+        }
+
     def _fits(self, community: str, profile: str, place: str) -> list[dict]:
         cell = self.cells[(community, profile, place)]
         return cell.confirmed + cell.possible
@@ -307,6 +333,9 @@ class GapMap:
             "ranking_rule": RANKING_RULE,
             "stipend_basis": self.settings.stipend_basis,
             "cells": [c.to_dict() for c in self.cells.values()],
+            "possible_because": [{"profile": p, "place": x, "unknown": {m["id"]: m["unknown_rules"] for m in r.matches
+                                                                     if m["unknown_rules"]}}
+                                 for (p, x), r in self.runs.items()],
             "gaps": self.ranked(),
             "after_program": self.after_program(),
             "research_areas": self.areas(),
@@ -342,9 +371,8 @@ def gap_map(catalog: Catalog, settings: GapSettings, today: dt.date, communities
         for place in chosen_places:
             result = matcher.match(candidate_of(profile, place), today)
             runs[(profile.id, place.country)] = result
-            for community in chosen_communities:
-                cells[(community.id, profile.id, place.country)] = _cell(community.id, profile, place, result,
-                                                                         matcher)
+            for cell in _run_cells(result, [c.id for c in chosen_communities], profile, place, matcher):
+                cells[(cell.community, profile.id, place.country)] = cell
     return GapMap(settings, chosen_profiles, chosen_places, chosen_communities, cells, runs, catalog)
 
 
@@ -355,25 +383,48 @@ def candidate_of(profile: GapProfile, place: Place, communities: Iterable[str] =
     return Profile.from_dict(data)
 
 
-def _cell(community: str, profile: GapProfile, place: Place, result: Result, matcher: Matcher) -> Cell:
-    cell = Cell(community, profile.id, place.country)
+def _run_cells(result: Result, communities: Sequence[str], profile: GapProfile, place: Place,
+               matcher: Matcher) -> Iterator[Cell]:
+    """The cells of one matcher run, one per community. The entries are made once per run and
+    shared by the cells (they are never changed); a cell lists programs made for its community
+    first, then those open to all, each in the matcher's order."""
     by_id = matcher.by_id
+    confirmed, possible = _Split(), _Split()
     for m in result.matches:
-        how = serves(by_id[m["id"]], community)
-        if how is None:
-            continue
-        if m["unknown_rules"]:
-            cell.possible.append({"id": m["id"], "serves": how, "unknown": m["unknown_rules"]})
+        f = by_id[m["id"]]
+        (possible if m["unknown_rules"] else confirmed).add(f)
+    near = _Split()
+    for n in result.near_misses:
+        near.add(by_id[n["id"]], {"rule": n["rule"], "change": n["change"], "suggestion": n["suggestion"]})
+    formats = [(t["id"], by_id[t["id"]].communities) for t in result.formats]
+    for community in communities:
+        cell = Cell(community, profile.id, place.country, confirmed.serving(community), possible.serving(community))
+        cell.templates = ([{"id": t, "targets": True} for t, coms in formats if community in coms]
+                          + [{"id": t, "targets": False} for t, coms in formats if community not in coms])
+        if set(cell.kinds) & set(COVERAGE_GAPS):
+            cell.near_misses = [{k: v for k, v in e.items() if k != "serves"}
+                                for e in near.serving(community)[:NEAR_MISSES_PER_GAP]]
+        yield cell
+
+
+class _Split:
+    """Matcher entries split once into those open to all and those made for communities."""
+
+    def __init__(self) -> None:
+        self.open: list[dict] = []  # open to all, naming no community
+        self.named: list[tuple[frozenset[str], bool, str, dict]] = []  # (communities, open_to_all, id, extra)
+
+    def add(self, f: Facts, extra: dict | None = None) -> None:
+        extra = extra or {}
+        if f.communities:
+            self.named.append((f.communities, bool(f.open_to_all), f.id, extra))
         else:
-            cell.confirmed.append({"id": m["id"], "serves": how})
-    # Formats made for the community first, then the matcher's order.
-    targets = [{"id": t["id"], "targets": community in by_id[t["id"]].communities} for t in result.formats]
-    cell.templates = sorted(targets, key=lambda t: not t["targets"])
-    if set(cell.kinds) & set(COVERAGE_GAPS):
-        cell.near_misses = [{"id": n["id"], "rule": n["rule"], "change": n["change"], "suggestion": n["suggestion"]}
-                            for n in result.near_misses
-                            if serves(by_id[n["id"]], community)][:NEAR_MISSES_PER_GAP]
-    return cell
+            self.open.append({"id": f.id, "serves": "open", **extra})
+
+    def serving(self, community: str) -> list[dict]:
+        targeted = [{"id": i, "serves": "targeted", **x} for coms, _, i, x in self.named if community in coms]
+        opened = [{"id": i, "serves": "open", **x} for coms, o, i, x in self.named if o and community not in coms]
+        return targeted + opened + self.open
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -399,7 +450,7 @@ def render_text(gmap: GapMap, limit: int = 10) -> str:
     """The largest gaps first, each with its reason, the formats that would fill it and the nearest
     programs. Communities whose cells are the same (no program is made for any of them) share one entry."""
     names = {r.id: r.name for r in gmap.catalog.records.values()}
-    groups = _same_gaps(gmap.ranked())
+    groups = same_gaps(gmap.ranked())
     out = [f"Gap map: {len(gmap.communities)} communities x {len(gmap.profiles)} profiles x {len(gmap.places)} places "
            f"({len(gmap.cells)} cells), computed with the rules of `onramp match`.",
            "A cell is confirmed when a program that serves the community fits on known facts, possible when it "
@@ -435,7 +486,7 @@ def render_text(gmap: GapMap, limit: int = 10) -> str:
     return "".join(line + "\n" for line in out)
 
 
-def _same_gaps(ranked: list[dict]) -> list[list[dict]]:
+def same_gaps(ranked: list[dict]) -> list[list[dict]]:
     """Consecutive ranked entries with the same gap (same counts, no program made for any of them)."""
     groups: list[list[dict]] = []
     for entry in ranked:

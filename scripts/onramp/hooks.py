@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from onramp import catalog as catalogs
 from onramp.problems import InputError, printable
-from onramp.site import NAV_PAGES, SiteBuilder, front_matter
+from onramp.site import NAV_PAGES, SiteBuilder, front_matter, searchable
 
 log = logging.getLogger("mkdocs.onramp")
 _bodies: dict[str, str] = {}
@@ -48,7 +48,8 @@ def on_files(files: Files, config) -> Files:
         # Set explicitly: mkdocs excludes a top-level templates/ folder by default, and record
         # pages are kept out of the navigation (thousands of them would slow every build).
         inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, src, content=front_matter(title), inclusion=inclusion))
+        files.append(File.generated(config, src, content=front_matter(title, searchable(src)),
+                                    inclusion=inclusion))
     return files
 
 

@@ -30,6 +30,11 @@ YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0"
 # (a quote left open swallows the rest of the file) are refused before they are held in memory.
 MAX_CELL = 1_000
 MAX_ROW = 100_000
+# The `onramp match` flag of each profile field (the CLI's flags; also used to show a command).
+FLAGS = {"country": "--country", "city": "--city", "citizenship": "--citizenship", "relocate": "--relocate",
+         "max_weeks_away": "--max-weeks-away", "hours_per_week": "--hours", "weeks": "--weeks",
+         "min_stipend": "--min-stipend", "no_fee": "--no-fee", "stage": "--stage", "age": "--age",
+         "communities": "--community", "interests": "--interest"}
 _STIPEND = re.compile(r"^\s*(\S+?)\s*([A-Za-z]{3})\s*/\s*([A-Za-z]+)\s*$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")  # 1,500 or 12,000.50
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as surrogateescape keeps them

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shlex
 import shutil
 import tempfile
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,15 @@ from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
 from .facts import least_hours, money_text, next_deadline, number_text
-from .problems import printable
+from .gaps import RANKING_RULE, GapMap, gap_map, read_gap_settings, same_gaps
+from .problems import InputError, printable
+from .profile import FLAGS
 from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
 NAV_PAGES = frozenset({"programs/index.md", "templates/index.md", "communities/index.md", "areas/index.md",
-                       "record-format.md"})
+                       "gaps/index.md", "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -74,7 +78,8 @@ class SiteBuilder:
             "programs/index.md": ("Programs", self.render("programs-index.html.j2", rows=self.program_rows())),
             "templates/index.md": ("Program templates", self.render("templates-index.html.j2", records=c.templates)),
             "communities/index.md": ("Communities", self.render(
-                "communities-index.html.j2", rows=[(r, self.coverage(r)) for r in c.communities])),
+                "communities-index.html.j2", rows=[(r, self.coverage(r)) for r in c.communities],
+                gap_of={e["community"]: e for e in self.gaps.ranked()})),
             "areas/index.md": ("Research areas", self.render("areas-index.html.j2", areas=self.areas())),
             "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
         }
@@ -86,17 +91,43 @@ class SiteBuilder:
                                                                    facts=c.facts[record.id], **self.freshness(record)))
         for record in c.communities:
             out[page_path(record)] = (record.name, self.render("community.html.j2", record=record,
-                                                                   coverage=self.coverage(record),
+                                                                   coverage=self.coverage(record), gmap=self.gaps,
                                                                    **self.freshness(record)))
         for area in self.areas():
             out[f"areas/{area['id']}.md"] = (area["title"], self.render("area.html.j2", area=area))
+        out.update(self.gap_pages())
+        return out
+
+    # -- the gap map ---------------------------------------------------------------------------
+
+    @cached_property
+    def gaps(self) -> GapMap:
+        c = self.catalog
+        settings, problems = read_gap_settings(c.root, c.schemas, c.rates)
+        if problems:
+            raise InputError(problems)
+        return gap_map(c, settings, self.today)
+
+    def gap_pages(self) -> dict[str, tuple[str, str]]:
+        """The overview, one map per place, and one page per (place, profile) that the cells link to."""
+        g = self.gaps
+        out = {"gaps/index.md": ("Gap map", self.render(
+            "gaps-index.html.j2", gmap=g, groups=same_gaps(g.ranked()), ranking_rule=RANKING_RULE,
+            after=g.after_program(), areas=g.areas()))}
+        for place in g.places:
+            out[f"gaps/{place.id}.md"] = (f"Gap map: {place.name}", self.render("gaps-place.html.j2", gmap=g,
+                                                                                  place=place))
+            for profile in g.profiles:
+                out[gap_page(place, profile)] = (f"{profile.label} in {place.name}", self.render(
+                    "gap-cell.html.j2", gmap=g, place=place, profile=profile, run=g.run(profile.id, place.country),
+                    command=match_command(profile.candidate, place)))
         return out
 
     def render(self, template: str, **context: Any) -> str:
         self.env.filters["area_title"] = self.area_title
         return self.env.get_template(template).render(
             today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
-            url_of=self.url_of, area_title=self.area_title, **context)
+            url_of=self.url_of, href=href, area_title=self.area_title, **context)
 
     # -- what the pages show -----------------------------------------------------------------
 
@@ -141,15 +172,44 @@ class SiteBuilder:
                  "least_hours": least_hours(facts[r.id])} for r in self.catalog.programs]
 
     def coverage(self, community) -> dict[str, Any]:
-        """Which programs target a community, and which fit its typical constraints."""
+        """Which programs and templates name a community (its gap-map row is computed by gaps)."""
         facts = self.catalog.facts
-        targeting = [r for r in self.catalog.programs if community.id in facts[r.id].communities]
-        templates = [r for r in self.catalog.templates if community.id in facts[r.id].communities]
-        constraints = community.data["constraints"]
-        known = {k: v for k, v in constraints.items() if k != "note" and v != "unknown"}
-        fitting = ([r for r in self.catalog.programs if fits_constraints(self.catalog.facts[r.id], constraints)]
-                   if known else None)
-        return {"targeting": targeting, "templates": templates, "fitting": fitting}
+        return {"targeting": [r for r in self.catalog.programs if community.id in facts[r.id].communities],
+                "templates": [r for r in self.catalog.templates if community.id in facts[r.id].communities]}
+
+
+def href(target: str, here: str) -> str:
+    """A relative link from the page `here` to the page `target` (both source paths, e.g.
+    gaps/ng.md -> /gaps/ng/), as mkdocs serves them with directory URLs."""
+    depth = here.count("/") + (0 if here.endswith("index.md") else 1)
+    path = target.removesuffix("index.md").removesuffix(".md")
+    return "../" * depth + (path + "/" if path and not path.endswith("/") else path)
+
+
+def gap_page(place, profile) -> str:
+    """The page of one (place, profile) column of the map: gaps/ng/home-5h-paid.md."""
+    return f"gaps/{place.id}/{profile.id}.md"
+
+
+def searchable(src: str) -> bool:
+    """Whether a page goes into the search index: of the gap map only its overview, not the page
+    of each place and the hundreds of column pages (they hold numbers and names found elsewhere)."""
+    return not src.startswith("gaps/") or src == "gaps/index.md"
+
+
+def match_command(candidate: dict, place) -> str:
+    """The `onramp match` command line that asks the same question as a gap-map column."""
+    args = ["onramp", "match", FLAGS["country"], place.country]
+    if place.city:
+        args += [FLAGS["city"], place.city]
+    for key, value in candidate.items():
+        if key == "min_stipend":
+            args += [FLAGS[key], f"{number_text(value['amount'])} {value['currency']}/{value['period']}"]
+        elif value is True:
+            args.append(FLAGS[key])
+        else:
+            args += [FLAGS[key], number_text(value) if isinstance(value, (int, float)) else str(value)]
+    return shlex.join(args)
 
 
 def filter_programs(facts: list, criteria: dict[str, str], today: dt.date) -> list[str]:
@@ -185,24 +245,11 @@ def filter_programs(facts: list, criteria: dict[str, str], today: dt.date) -> li
     return out
 
 
-def fits_constraints(facts, constraints: dict) -> bool:
-    """Whether a program's known facts fit a community's typical constraints (unknown never excludes)."""
-    if facts.status == "ended":
-        return False
-    if constraints.get("relocation") == "none" and facts.relocation == "required":
-        return False
-    hours = constraints.get("hours_per_week")
-    if isinstance(hours, dict) and isinstance(hours.get("max"), (int, float)):
-        if facts.hours_min is not None and facts.hours_min > hours["max"]:
-            return False
-    if constraints.get("finances") == "needs_income" and facts.paid is False:
-        return False
-    return True
-
-
-def front_matter(title: str) -> str:
-    """Markdown for a generated page: only its title, escaped (mkdocs themes print it unescaped)."""
-    return "---\ntitle: " + yaml_quoted(str(escape(title))) + "\n---\n"
+def front_matter(title: str, search: bool = True) -> str:
+    """Markdown for a generated page: its title, escaped (mkdocs themes print it unescaped), and
+    whether the search index leaves it out."""
+    hidden = "" if search else "search:\n  exclude: true\n"
+    return "---\ntitle: " + yaml_quoted(str(escape(title))) + "\n" + hidden + "---\n"
 
 
 def yaml_quoted(text: str) -> str:
