@@ -341,15 +341,15 @@ def test_program_page_shows_unknown_sources_and_freshness(built_site) -> None:
 
 
 def test_stale_records_carry_a_notice() -> None:
-
     from onramp.site import STALE_AFTER_DAYS, SiteBuilder
 
     catalog = load_catalog(ROOT)
     verified = dt.date.fromisoformat(str(catalog.records["mats"].data["last_verified"]))
-    later = SiteBuilder(catalog, ROOT / "site_templates", today=verified + dt.timedelta(STALE_AFTER_DAYS + 1)).pages()
-    assert "May be out of date" in later["programs/mats.md"][1]
-    now = SiteBuilder(catalog, ROOT / "site_templates", today=verified + dt.timedelta(STALE_AFTER_DAYS)).pages()
-    assert "May be out of date" not in now["programs/mats.md"][1]
+    mats = catalog.records["mats"]
+    later = SiteBuilder(catalog, ROOT / "site_templates", today=verified + dt.timedelta(STALE_AFTER_DAYS + 1))
+    assert "May be out of date" in later.record_page(mats)
+    now = SiteBuilder(catalog, ROOT / "site_templates", today=verified + dt.timedelta(STALE_AFTER_DAYS))
+    assert "May be out of date" not in now.record_page(mats)
 
 
 def test_community_without_targeting_program_gets_a_callout(built_site) -> None:

@@ -83,16 +83,8 @@ class SiteBuilder:
             "areas/index.md": ("Research areas", self.render("areas-index.html.j2", areas=self.areas())),
             "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
         }
-        for record in c.programs:
-            out[page_path(record)] = (record.name, self.render("program.html.j2", record=record,
-                                                                   facts=c.facts[record.id], **self.freshness(record)))
-        for record in c.templates:
-            out[page_path(record)] = (record.name, self.render("template.html.j2", record=record,
-                                                                   facts=c.facts[record.id], **self.freshness(record)))
-        for record in c.communities:
-            out[page_path(record)] = (record.name, self.render("community.html.j2", record=record,
-                                                                   coverage=self.coverage(record), gmap=self.gaps,
-                                                                   **self.freshness(record)))
+        for record in c.programs + c.templates + c.communities:
+            out[page_path(record)] = (record.name, self.record_page(record))
         for area in self.areas():
             out[f"areas/{area['id']}.md"] = (area["title"], self.render("area.html.j2", area=area))
         out.update(self.gap_pages())
@@ -122,6 +114,14 @@ class SiteBuilder:
                     "gap-cell.html.j2", gmap=g, place=place, profile=profile, run=g.run(profile.id, place.country),
                     command=match_command(profile.candidate, place)))
         return out
+
+    def record_page(self, record: Record) -> str:
+        """The body of one record's page."""
+        if record.kind == "community":
+            return self.render("community.html.j2", record=record, coverage=self.coverage(record), gmap=self.gaps,
+                               **self.freshness(record))
+        return self.render(f"{record.kind}.html.j2", record=record, facts=self.catalog.facts[record.id],
+                           **self.freshness(record))
 
     def render(self, template: str, **context: Any) -> str:
         self.env.filters["area_title"] = self.area_title
