@@ -252,8 +252,9 @@ def copy_catalog(tmp_path: Path) -> Path:
     ("gap-profiles.yaml", "currency: USD, period: month}, no_fee: true}\n",
      "currency: NGN, period: month}, no_fee: true}\n", "data/gap-profiles.yaml:39:89: E214 profiles[1].candidate"),
     ("gap-profiles.yaml", "candidate: {relocate: none, hours_per_week: 5}",
-     "candidate: {relocate: short, hours_per_week: 5}", "data/gap-profiles.yaml:32:16: E101 missing required field "
-                                                        "'max_weeks_away' in profiles[0].candidate; expected max_weeks_away: a number of weeks"),
+     "candidate: {relocate: short, hours_per_week: 5}",
+     "data/gap-profiles.yaml:32:16: E101 missing required field 'max_weeks_away' in profiles[0].candidate; "
+     "expected max_weeks_away: a number of weeks"),
     ("gap-places.yaml", "default: NG", "default: FR", "data/gap-places.yaml:10:10: E203 default is 'FR', which no "
                                                       "place lists"),
 ])
