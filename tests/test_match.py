@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from onramp.catalog import load_catalog
 from onramp.match import (
-    UNKNOWN_COST,
     Matcher,
     demand_summary,
     evaluate,
@@ -156,7 +155,7 @@ def test_an_unknown_fact_ranks_below_an_equally_good_known_match(small) -> None:
     order = [m["id"] for m in result.matches]
     assert order.index("base-known") < order.index("fee-unknown")
     scores = {m["id"]: m["score"] for m in result.matches}
-    assert scores["base-known"] - scores["fee-unknown"] == UNKNOWN_COST
+    assert scores["base-known"] == scores["fee-unknown"] >= 0  # the same offer; the unknown fee orders it
     assert result.to_dict()["matches"][order.index("fee-unknown")]["unknowns"] == [
         "whether participants pay a fee is not stated: check with the organiser"]
 
@@ -554,7 +553,7 @@ def test_cli_terminal_output_escapes_what_a_profile_says() -> None:
                  "2026-12-01")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == \
-        "Profile: Lag\\x1b[31mos\\nb.csv:1:1: E000 forged, NG; relocate yes"
+        "Profile: Lag\\x1b[31mos\\nb.csv:1:1: E000 forged, NG; relocation not given, so assumed you can relocate (--relocate none or short if not)"
     assert "\x1b" not in result.stdout
 
 
@@ -571,7 +570,7 @@ def test_render_match_and_summary_escape_record_names_and_values(small) -> None:
     result = Matcher.of(small).match(Profile(country="NG", city="Lagos\u202e"), TODAY)
     text = render_match(result, catalog, TODAY)
     line = next(line for line in text.split("\n") if "[base-known]" in line)
-    assert line.split(". ", 1)[1].startswith("Evil\\x1b[2J\\nforged line\\u2028\\x85 [base-known]  score")
+    assert line.split(". ", 1)[1].startswith("Evil\\x1b[2J\\nforged line\\u2028\\x85 [base-known]: fits on known facts")
     assert text.splitlines() == text.split("\n")[:-1]  # no character any reader takes for a line break
     assert not {"\x1b", "\u202e", "\x85"} & set(text)
     summary = demand_summary([result])

@@ -456,12 +456,20 @@ def render_summary(summary: dict) -> str:
 
 def render_match(result, catalog, today: dt.date) -> str:
     """The result for a reader; every line is escaped, so no name or value can forge a line."""
+    from .match import ORDER_RULE
+
     def name(entry: dict) -> str:
         record = catalog.get(entry["id"])
         return record.name if record else entry["id"]
 
+    def url(entry: dict) -> str:
+        record = catalog.get(entry["id"])
+        return record.data.get("url", "") if record else ""
+
     p = result.profile
-    out = [f"Profile: {p.city + ', ' if p.city else ''}{p.country}; relocate {p.relocate}"
+    relocation = ("relocation not given, so assumed you can relocate (--relocate none or short if not)"
+                  if "relocate" in p.assumed else f"relocate {p.relocate}")
+    out = [f"Profile: {p.city + ', ' if p.city else ''}{p.country}; {relocation}"
            + (f" (up to {p.max_weeks_away:g} weeks)" if p.max_weeks_away is not None else "")
            + (f"; {p.hours_per_week:g} h/week" if p.hours_per_week is not None else "")
            + (f"; {p.weeks:g} weeks" if p.weeks is not None else "")
@@ -470,14 +478,18 @@ def render_match(result, catalog, today: dt.date) -> str:
            + ("; cannot pay a fee" if p.no_fee else ""),
            f"Today is {today.isoformat()}; stipends compared in USD at the rates of {catalog.rates.as_of}.", ""]
     out.append(f"{len(result.matches)} program(s) fit:" if result.matches else "No program fits.")
+    if result.matches:
+        out += [f"  (Order: {ORDER_RULE})", ""]
     for i, m in enumerate(result.matches, 1):
-        out.append(f"  {i}. {name(m)} [{m['id']}]  score {m['score']:g}")
+        how = ("fits only if the unknown facts below work out" if m["unknown_rules"] else "fits on known facts")
+        out.append(f"  {i}. {name(m)} [{m['id']}]: {how}")
+        out.append(f"       {url(m)}")
         out += [f"       + {r}" for r in m["reasons"]]
         out += [f"       ? {u}" for u in m["unknowns"]]
     if result.near_misses:
         out += ["", "Nearly fit (one thing stands in the way):"]
         for m in result.near_misses:
-            out.append(f"  - {name(m)} [{m['id']}]: {m['conflict']}; {m['suggestion']}")
+            out.append(f"  - {name(m)} [{m['id']}]: {m['conflict']}; {m['suggestion']}  {url(m)}")
     if result.formats:
         out += ["", "Program formats that fit you (templates an organiser could run):"
                 if len(result.matches) >= 3 else

@@ -18,6 +18,8 @@ UNKNOWN = "unknown"
 # What "full-time" means in hours when an organiser says full-time but gives no figure: the
 # usual threshold for full-time work (30 h/week in US labour statistics).
 FULL_TIME_HOURS = 30.0
+# A program shorter than this many weeks is not paid "a month": its stipend is shown in total.
+SHORT_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,24 @@ def monthly_usd(money: Any, weeks_max: float | None, rates: Rates) -> float | No
     return None
 
 
-def money_text(money: Any) -> str:
-    """A money block in words: "15,000 USD in total", "up to 2,250 EUR a month"."""
+def is_short(facts: Facts) -> bool:
+    """Shorter than SHORT_WEEKS at its longest stated length."""
+    longest = facts.weeks_max if facts.weeks_max is not None else facts.weeks_min
+    return longest is not None and longest < SHORT_WEEKS
+
+
+def length_text(weeks: float) -> str:
+    """1 -> '1 week', 0.5 -> '4 days' (a week is 7 days), 3 -> '3 weeks'."""
+    if weeks < 1:
+        days = max(1, round(weeks * 7))
+        return f"{days} day" + ("" if days == 1 else "s")
+    return f"{number_text(weeks)} week" + ("" if weeks == 1 else "s")
+
+
+def money_text(money: Any, weeks: float | None = None) -> str:
+    """A money block in words: "15,000 USD in total", "up to 2,250 EUR a month"; a total paid
+    for a program shorter than SHORT_WEEKS (`weeks`, its longest length) is said for that length:
+    "1,500 GBP for 1 week"."""
     if not isinstance(money, dict):
         return str(money)
     amount = money.get("amount")
@@ -131,6 +149,8 @@ def money_text(money: Any) -> str:
         shown = number_text(amount)
     period = money.get("period")
     per = _PER.get(period, f"per {period}")
+    if period == "total" and weeks is not None and weeks < SHORT_WEEKS:
+        per = f"for {length_text(weeks)}"
     return f"{shown} {money.get('currency')} {per}"
 
 
@@ -178,7 +198,7 @@ def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
         weeks_min=weeks_min, weeks_max=weeks_max,
         paid=paid,
         stipend_usd_month=0.0 if paid is False else monthly_usd(stipend, weeks_max or weeks_min, rates),
-        stipend_text=money_text(stipend),
+        stipend_text=money_text(stipend, weeks_max if weeks_max is not None else weeks_min),
         fee=fee,
         regions=regions,
         stages=_set(eligibility["career_stages"]),

@@ -17,11 +17,17 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .facts import FULL_TIME_HOURS, Facts, Rates, least_hours, monthly_usd
+from .facts import FULL_TIME_HOURS, Facts, Rates, is_short, least_hours, monthly_usd
 from .profile import Profile
 
 WORLDWIDE_AT_LEAST = 200  # a region set this large is shown as "worldwide"
-UNKNOWN_COST = 0.5  # points a match loses per unknown fact, so that a known match ranks above it
+# How the lists are ordered, in words: the CLI prints it and the Find page shows it, so that no
+# number has to be explained. `_rank` is the same rule as code.
+ORDER_RULE = ("Programs that fit on known facts come first, then those that fit only because a fact is unknown; "
+              "paused programs come after running ones. Within each group, programs that offer more of what you "
+              "asked for come first: made for your community, covering your interests, paying a known stipend "
+              "(more for more), part-time, open for applications now. Ties go to the program with fewer facts to "
+              "check, then by id.")
 
 
 # -- the candidate --------------------------------------------------------------------------
@@ -284,10 +290,8 @@ def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str
         score += 2
         reasons.append(f"applications open now (closes {closes})")
     if f.status == "paused":
-        score -= 2
         reasons.append("paused for now: check when it resumes")
     elif f.status is None:
-        score -= 1
         unknowns = ("whether it still runs is not stated",)
     return score, reasons, unknowns
 
@@ -339,7 +343,8 @@ def evaluate(f: Facts, c: Candidate) -> tuple[list[Conflict], list[str], list[st
 
 
 def _rank(entry: dict) -> tuple:
-    return -entry["score"], len(entry["unknowns"]), entry["id"]
+    """ORDER_RULE as a sort key."""
+    return (bool(entry["unknown_rules"]), entry["paused"], -entry["score"], len(entry["unknowns"]), entry["id"])
 
 
 class Matcher:
@@ -376,6 +381,8 @@ class Matcher:
                 result.formats.append(entry)
         for entries in (result.matches, result.near_misses, result.formats):
             entries.sort(key=_rank)
+            for entry in entries:
+                del entry["paused"]
         return result
 
     def _entry(self, f: Facts, c: Candidate, today: dt.date, near: bool = True) -> dict | None:
@@ -395,8 +402,10 @@ class Matcher:
         unknowns.extend(status_unknowns)
         # unknown_rules: the hard constraints it fits only because a fact is unknown (the gap
         # map's "possible" fits); a status unknown is no constraint of the candidate's.
-        entry = {"id": f.id, "kind": f.kind, "score": round(score - UNKNOWN_COST * len(unknowns), 2),
-                 "reasons": reasons + liked, "unknowns": [u + ": check with the organiser" for u in unknowns],
+        # score: points for what the candidate asked for (never negative); the reasons that earn
+        # them come first, then the constraints it fits.
+        entry = {"id": f.id, "kind": f.kind, "score": round(score, 2), "paused": f.status == "paused",
+                 "reasons": liked + reasons, "unknowns": [u + ": check with the organiser" for u in unknowns],
                  "unknown_rules": unknown_rules}
         if conflict is not None:
             entry.update(rule=conflict.rule, conflict=conflict.text, change=conflict.change,
@@ -534,7 +543,9 @@ def _need_text(c: Candidate) -> str:
 
 
 def _pays_text(f: Facts) -> str:
-    if f.stipend_text.endswith("USD a month"):
+    """What it pays in the organiser's terms, with a monthly USD figure only where that is fair: a
+    program shorter than a month is said in total for its length ("1,500 GBP for 1 week")."""
+    if f.stipend_text.endswith("USD a month") or is_short(f):
         return f"pays {f.stipend_text}"
     return f"pays {f.stipend_text} (about {_usd(f.stipend_usd_month)} USD a month)"
 

@@ -60,9 +60,12 @@ class Profile:
     communities: tuple[str, ...] = ()
     interests: tuple[str, ...] = ()
     name: str | None = None
+    assumed: tuple[str, ...] = ()  # fields left out and taken at their default (relocate: yes)
 
     def to_dict(self) -> dict[str, Any]:
+        """The profile as the candidate schema names it (what was assumed is for the text answer)."""
         out = asdict(self)
+        out.pop("assumed")
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
     @classmethod
@@ -74,7 +77,8 @@ class Profile:
                 known[key] = tuple(known[key])
         if "min_stipend" in known:
             known["min_stipend"] = dict(known["min_stipend"])
-        return cls(**known)
+        known.pop("assumed", None)
+        return cls(**known, assumed=() if "relocate" in known else ("relocate",))
 
     def apply(self, change: dict[str, Any]) -> Profile:
         """The profile with a conflict's change applied (lists are given whole)."""
