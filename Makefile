@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NODE   := web/node_modules/.installed-$(shell cksum web/package-lock.json | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-fast bench lint validate clean
+.PHONY: help install serve build test test-fast test-js vectors bench lint validate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,22 +20,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) ## create .venv and install Onramp with its test tools
+# The site's JavaScript (web/): esbuild and nothing else, exactly as web/package-lock.json pins it.
+$(NODE): web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the site's JavaScript: on Debian, apt-get install -y nodejs npm" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	rm -f web/node_modules/.installed-* && touch $@
 
-serve: $(STAMP) ## build the catalog site and serve it at http://127.0.0.1:8000 with live reload
+install: $(STAMP) $(NODE) ## create .venv and web/node_modules: Onramp, its test tools and esbuild
+
+serve: $(STAMP) $(NODE) ## build the catalog site and serve it at http://127.0.0.1:8000 with live reload
 	$(BIN)/onramp serve --host $(HOST) --port $(PORT)
 
-build: $(STAMP) ## strict build of the site into site/
+build: $(STAMP) $(NODE) ## strict build of the site into site/
 	$(BIN)/onramp build
 
 validate: $(STAMP) ## check every record (exit 1 on any problem)
 	$(BIN)/onramp validate
 
-test: $(STAMP) ## run the whole test suite (browser tests need Debian's chromium)
+test: $(STAMP) $(NODE) ## run the whole test suite: node's test runner, then pytest (browser tests need chromium)
+	cd web && node --test test/
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## run the tests that need no browser
+test-fast: $(STAMP) $(NODE) ## run the tests that need no browser
+	cd web && node --test test/
 	$(BIN)/python -m pytest -m "not browser"
+
+test-js: $(NODE) ## run the JavaScript tests in node's test runner
+	cd web && node --test test/
+
+vectors: $(STAMP) ## regenerate web/test/vectors.json from the real catalog (after changing the rules)
+	$(BIN)/python -m onramp.webdata
 
 bench: $(STAMP) ## print benchmark ratios against baselines measured in the same run
 	$(BIN)/python -u -m onramp.bench
@@ -43,4 +58,4 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(BIN)/ruff check scripts tests
 
 clean: ## remove the virtualenv, build output and caches
-	rm -rf $(VENV) site .pytest_cache .hypothesis .ruff_cache tests/screenshots
+	rm -rf $(VENV) web/node_modules site .pytest_cache .hypothesis .ruff_cache tests/screenshots

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.server
+import threading
 from pathlib import Path
 
 import pytest
+
+from onramp.site import build_site
+
+from .browser import launch
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -15,3 +21,35 @@ TODAY = dt.date(2026, 12, 1)
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+# -- the built site, served, and a browser: shared by the page tests ------------------------
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    return build_site(ROOT, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, directory=str(built_site), **kwargs)
+
+        def log_message(self, *args) -> None:  # keep the test output readable
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()

@@ -552,8 +552,9 @@ def test_cli_terminal_output_escapes_what_a_profile_says() -> None:
     result = run("match", "--country", "NG", "--city", "Lag\x1b[31mos\nb.csv:1:1: E000 forged", "--today",
                  "2026-12-01")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == \
-        "Profile: Lag\\x1b[31mos\\nb.csv:1:1: E000 forged, NG; relocation not given, so assumed you can relocate (--relocate none or short if not)"
+    assert result.stdout.splitlines()[0] == (
+        "Profile: Lag\\x1b[31mos\\nb.csv:1:1: E000 forged, NG; "
+        "relocation not given, so assumed you can relocate (--relocate none or short if not)")
     assert "\x1b" not in result.stdout
 
 

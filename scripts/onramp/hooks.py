@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from onramp import catalog as catalogs
 from onramp.problems import InputError, printable
-from onramp.site import NAV_PAGES, SiteBuilder, front_matter, searchable
+from onramp.site import NAV_PAGES, SiteBuilder, front_matter, is_wide, searchable
 
 log = logging.getLogger("mkdocs.onramp")
 _bodies: dict[str, str] = {}
@@ -33,29 +33,33 @@ def on_files(files: Files, config) -> Files:
     global _last_good
     root = Path(config["config_file_path"]).resolve().parent
     try:
-        pages = _render(root)
+        pages, assets = _render(root)
     except Exception as err:  # noqa: BLE001 - while serving, nothing a record does may stop the server
         if not (_serving and _last_good is not None):
             raise PluginError(failure(err, serving=False)) from None
         # While serving, keep showing the last good pages: the live-reload server would print a
         # traceback for an exception and stop rebuilding, and the reader keeps a working site.
         log.warning(failure(err, serving=True))
-        pages = _last_good
-    _last_good = pages
+        pages, assets = _last_good
+    _last_good = pages, assets
     _bodies.clear()
     for src, (title, body) in pages.items():
         _bodies[src] = body
         # Set explicitly: mkdocs excludes a top-level templates/ folder by default, and record
         # pages are kept out of the navigation (thousands of them would slow every build).
         inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, src, content=front_matter(title, searchable(src)),
+        files.append(File.generated(config, src, content=front_matter(title, searchable(src), is_wide(src)),
                                     inclusion=inclusion))
+    for src, content in assets.items():
+        files.append(File.generated(config, src, content=content))
     return files
 
 
-def _render(root: Path) -> dict[str, tuple[str, str]]:
+def _render(root: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The pages (src -> title, body) and the other generated files (src -> text)."""
     catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
-    return SiteBuilder(catalog, root / "site_templates").pages()
+    builder = SiteBuilder(catalog, root / "site_templates")
+    return builder.pages(), builder.assets()
 
 
 def failure(err: Exception, serving: bool) -> str:

@@ -8,10 +8,12 @@ become links. Record pages stay out of the navigation; index pages are in it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shlex
 import shutil
+import subprocess
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
-from .facts import least_hours, money_text, next_deadline, number_text
+from .facts import is_short, least_hours, money_text, next_deadline, number_text
 from .gaps import RANKING_RULE, GapMap, gap_map, read_gap_settings, same_gaps
 from .problems import InputError, printable
 from .profile import FLAGS
@@ -29,8 +31,8 @@ from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
-NAV_PAGES = frozenset({"programs/index.md", "templates/index.md", "communities/index.md", "areas/index.md",
-                       "gaps/index.md", "record-format.md"})
+NAV_PAGES = frozenset({"find.md", "programs/index.md", "templates/index.md", "communities/index.md",
+                       "areas/index.md", "gaps/index.md", "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -82,6 +84,7 @@ class SiteBuilder:
                 gap_of={e["community"]: e for e in self.gaps.ranked()})),
             "areas/index.md": ("Research areas", self.render("areas-index.html.j2", areas=self.areas())),
             "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
+            "find.md": ("Find a program", self.render("find.html.j2", **self.find_context())),
         }
         for record in c.programs + c.templates + c.communities:
             out[page_path(record)] = (record.name, self.record_page(record))
@@ -114,6 +117,23 @@ class SiteBuilder:
                     "gap-cell.html.j2", gmap=g, place=place, profile=profile, run=g.run(profile.id, place.country),
                     command=match_command(profile.candidate, place)))
         return out
+
+    def find_context(self) -> dict[str, Any]:
+        from babel import Locale
+
+        names = Locale("en").territories
+        codes = self.catalog.schemas.defs["country"]["enum"]
+        schemas = self.catalog.schemas
+        return {"countries": sorted(((c, names.get(c, c)) for c in codes), key=lambda cn: cn[1]),
+                "currencies": sorted(self.catalog.rates.usd_per_unit),
+                "stages": schemas.vocabulary("career_stage"), "areas": schemas.vocabulary("research_area")}
+
+    def assets(self) -> dict[str, str]:
+        """Generated files that are not pages: the facts the Find page reads, and the bundled script."""
+        from .webdata import facts_payload
+
+        facts = json.dumps(facts_payload(self.catalog), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return {"assets/onramp-facts.json": facts, "assets/onramp.js": bundle_script()}
 
     def record_page(self, record: Record) -> str:
         """The body of one record's page."""
@@ -169,7 +189,8 @@ class SiteBuilder:
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts
         return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
-                 "least_hours": least_hours(facts[r.id])} for r in self.catalog.programs]
+                 "least_hours": least_hours(facts[r.id]), "short": is_short(facts[r.id])}
+                for r in self.catalog.programs]
 
     def coverage(self, community) -> dict[str, Any]:
         """Which programs and templates name a community (its gap-map row is computed by gaps)."""
@@ -184,6 +205,29 @@ def href(target: str, here: str) -> str:
     depth = here.count("/") + (0 if here.endswith("index.md") else 1)
     path = target.removesuffix("index.md").removesuffix(".md")
     return "../" * depth + (path + "/" if path and not path.endswith("/") else path)
+
+
+class ScriptUnavailable(RuntimeError):
+    """The site's JavaScript cannot be bundled: esbuild (web/node_modules) is not installed."""
+
+
+# The site's JavaScript is Onramp's code, not catalog data: it comes from this checkout's web/,
+# whichever catalog is built.
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+def bundle_script(web: Path = WEB) -> str:
+    """web/src/site.js and what it imports, bundled by esbuild (installed by `npm ci` in web/)."""
+    esbuild = web / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise ScriptUnavailable("the site's JavaScript needs esbuild, which is not installed: run `make install` "
+                                "(it runs `npm ci` in web/)")
+    done = subprocess.run([str(esbuild), str(web / "src" / "site.js"), "--bundle", "--format=iife",
+                           "--target=es2020", "--legal-comments=none", "--log-level=error"],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise ScriptUnavailable(f"esbuild could not bundle web/src/site.js: {printable(done.stderr.strip()[:500])}")
+    return done.stdout
 
 
 def gap_page(place, profile) -> str:
@@ -212,44 +256,21 @@ def match_command(candidate: dict, place) -> str:
     return shlex.join(args)
 
 
-def filter_programs(facts: list, criteria: dict[str, str], today: dt.date) -> list[str]:
-    """Ids of the programs the programs table shows for these filter values.
-
-    The same rules as keep() in docs/assets/onramp.js, so a test can check the browser against
-    Python: a known fact that conflicts hides a program; an unknown one only with `strict`.
-    """
-    strict = criteria.get("strict") == "1"
-
-    def fits(value, test) -> bool:
-        return (not strict) if value is None else test(value)
-
-    c = criteria
-    out = []
-    for f in facts:
-        checks = [
-            not c.get("mode") or fits(f.mode, lambda v: v == c["mode"]),
-            not c.get("relocation") or fits(f.relocation, lambda v: v == c["relocation"]),
-            not c.get("hours") or fits(least_hours(f), lambda v: v <= float(c["hours"])),
-            not c.get("weeks") or fits(f.weeks_min, lambda v: v <= float(c["weeks"])),
-            not c.get("paid") or fits(f.paid, bool),
-            not c.get("usd") or (f.paid is not False and fits(
-                None if f.stipend_usd_month is None else round(f.stipend_usd_month), lambda v: v >= float(c["usd"]))),
-            not c.get("region") or fits(f.regions, lambda v: c["region"].upper() in v),
-            not c.get("community") or c["community"] in f.communities,
-            not c.get("area") or c["area"] in f.areas,
-            not c.get("status") or (f.status or "unknown") == c["status"],
-            not c.get("open") or bool(next_deadline(f, today)),
-        ]
-        if all(checks):
-            out.append(f.id)
-    return out
+# Pages whose tables need the whole width: the table of contents beside them is hidden.
+WIDE_PAGES = frozenset({"programs/index.md", "find.md"})
 
 
-def front_matter(title: str, search: bool = True) -> str:
-    """Markdown for a generated page: its title, escaped (mkdocs themes print it unescaped), and
-    whether the search index leaves it out."""
+def is_wide(src: str) -> bool:
+    """The programs list, the Find page and the gap maps (overview and one per place)."""
+    return src in WIDE_PAGES or (src.startswith("gaps/") and src.count("/") == 1)
+
+
+def front_matter(title: str, search: bool = True, wide: bool = False) -> str:
+    """Markdown for a generated page: its title, escaped (mkdocs themes print it unescaped),
+    whether the search index leaves it out, and whether it uses the width of the table of contents."""
     hidden = "" if search else "search:\n  exclude: true\n"
-    return "---\ntitle: " + yaml_quoted(str(escape(title))) + "\n" + hidden + "---\n"
+    hide = "hide:\n  - toc\n" if wide else ""
+    return "---\ntitle: " + yaml_quoted(str(escape(title))) + "\n" + hidden + hide + "---\n"
 
 
 def yaml_quoted(text: str) -> str:

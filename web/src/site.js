@@ -1,0 +1,22 @@
+// The site's one script (bundled by esbuild into assets/onramp.js at build time): the programs
+// list, the Find page, and the gap map's place selector. window.onramp exposes the matcher so that
+// the browser tests can run the conformance vectors in Chromium.
+import * as find from "./find.js";
+import { match } from "./match.js";
+import * as programs from "./programs.js";
+
+window.onramp = { match, data: null };
+
+function placeSelector() {
+  for (const form of document.querySelectorAll("form[data-onramp-place]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const target = form.elements.place.value;
+      if (target) window.location.assign(new URL(target, window.location.href).href);
+    });
+  }
+}
+
+programs.start();
+find.start();
+placeSelector();

@@ -1,0 +1,30 @@
+// The JavaScript matcher against the Python one: every conformance vector, exactly.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { match, n, pyRound } from "../src/match.js";
+
+const vectors = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf8"));
+
+test("the vectors are many and varied", () => {
+  assert.ok(vectors.cases.length >= 100);
+  const kinds = new Set(vectors.cases.flatMap((c) => c.expected.near_misses.map((m) => m.rule)));
+  for (const rule of ["relocation", "hours", "duration", "stipend", "region", "stage", "age"]) assert.ok(kinds.has(rule), rule);
+});
+
+for (const c of vectors.cases) {
+  test(`conformance: ${c.profile.name}`, () => {
+    assert.deepStrictEqual(match(vectors, c.profile, vectors.today), c.expected);
+  });
+}
+
+test("numbers are written as Python writes them, ties to even", () => {
+  assert.equal(n(1234), "1,234");
+  assert.equal(n(2.5), "2.5");
+  assert.equal(n(1234567.25), "1,234,567.2");
+  assert.equal(n(null), "?");
+  assert.equal(pyRound(1.125, 2), 1.12);
+  assert.equal(pyRound(1.375, 2), 1.38);
+  assert.equal(pyRound(2.675, 2), 2.67);  // 2.675 is below the tie in binary
+});
