@@ -171,7 +171,7 @@ PAGES = {"home": "/", "programs": "/programs/", "program": "/programs/spar/",
          "template": "/templates/regional-coworking-hub/", "community": "/communities/osint/",
          "communities": "/communities/", "templates": "/templates/", "area": "/areas/evaluations/",
          "record-format": "/record-format/", "gaps": "/gaps/", "gaps-place": "/gaps/us/",
-         "gap-column": "/gaps/ng/home-10h-paid/"}
+         "gap-column": "/gaps/ng/home-10h-paid/", "find": "/find/?country=NG&hours_per_week=10"}
 
 
 @pytest.mark.browser
@@ -282,7 +282,8 @@ def test_sorting_by_stipend(browser, site_url) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["home", "programs", "program", "template", "community", "gaps", "gap-column"])
+@pytest.mark.parametrize("name", ["home", "programs", "program", "template", "community", "gaps", "gap-column",
+                                  "find"])
 def test_no_serious_accessibility_violations(browser, site_url, name) -> None:
     from axe_playwright_python.sync_playwright import Axe
 

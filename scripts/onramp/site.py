@@ -147,7 +147,7 @@ class SiteBuilder:
         self.env.filters["area_title"] = self.area_title
         return self.env.get_template(template).render(
             today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
-            url_of=self.url_of, href=href, area_title=self.area_title, **context)
+            url_of=self.url_of, href=href, area_title=self.area_title, is_short=is_short, **context)
 
     # -- what the pages show -----------------------------------------------------------------
 
