@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -592,3 +593,24 @@ def test_matches_name_the_hard_rules_that_rest_on_an_unknown(small) -> None:
     rules = {m["id"]: m["unknown_rules"] for m in result.matches}
     assert rules["base-known"] == [] and rules["fee-unknown"] == ["fee"]
     assert rules["all-unknown"] == ["relocation", "hours", "fee", "region"]
+
+
+def test_a_known_stipend_that_meets_the_need_ranks_above_an_unknown_one(small) -> None:
+    result = Matcher.of(small).match(Profile(country="NG", min_stipend=usd(500)), TODAY)
+    order = [m["id"] for m in result.matches]
+    assert order.index("base-known") < order.index("all-unknown")
+    assert all(m["score"] >= 0 for m in result.matches + result.near_misses + result.formats)
+    first_unknown = next(i for i, m in enumerate(result.matches) if m["unknown_rules"])
+    assert all(m["unknown_rules"] for m in result.matches[first_unknown:])  # known fits all come first
+
+
+def test_text_answer_states_the_order_the_assumption_the_urls_and_pay_for_short_programs() -> None:
+    result = run("match", "--country", "GB", "--city", "Cambridge", "--today", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "relocation not given, so assumed you can relocate" in out.splitlines()[0]
+    assert "(Order: Programs that fit on known facts come first" in out
+    assert "score" not in out
+    caish = re.split(r"\n  \d", out.split("[caish-hardware-assurance]", 1)[1], maxsplit=1)[0]
+    assert "https://caish.org/hardware" in caish and "pays 1,500 GBP for 1 week" in caish
+    assert "USD a month" not in caish.split("pays 1,500 GBP for 1 week", 1)[1].split("\n", 1)[0]
