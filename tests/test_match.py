@@ -568,7 +568,7 @@ def test_render_match_and_summary_escape_record_names_and_values(small) -> None:
     evil = "Evil\x1b[2J\nforged line\u2028\x85"
     records = dict(small.records)
     records["base-known"] = replace(records["base-known"], data={**records["base-known"].data, "name": evil})
-    catalog = SimpleNamespace(get=records.get, rates=small.rates)
+    catalog = SimpleNamespace(get=records.get, rates=small.rates, facts=small.facts)
     result = Matcher.of(small).match(Profile(country="NG", city="Lagos\u202e"), TODAY)
     text = render_match(result, catalog, TODAY)
     line = next(line for line in text.split("\n") if "[base-known]" in line)

@@ -456,6 +456,7 @@ def render_summary(summary: dict) -> str:
 
 def render_match(result, catalog, today: dt.date) -> str:
     """The result for a reader; every line is escaped, so no name or value can forge a line."""
+    from .facts import window_outlook
     from .match import ORDER_RULE
 
     def name(entry: dict) -> str:
@@ -484,6 +485,7 @@ def render_match(result, catalog, today: dt.date) -> str:
         how = ("fits only if the unknown facts below work out" if m["unknown_rules"] else "fits on known facts")
         out.append(f"  {i}. {name(m)} [{m['id']}]: {how}")
         out.append(f"       {url(m)}")
+        out.append(f"       applying: {window_outlook(catalog.facts[m['id']], today)}")
         out += [f"       + {r}" for r in m["reasons"]]
         out += [f"       ? {u}" for u in m["unknowns"]]
     if result.near_misses:

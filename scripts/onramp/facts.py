@@ -62,6 +62,7 @@ class Facts:
     areas: frozenset[str]
     windows: tuple[tuple[str, str | None, str], ...]  # (label, opens or None, closes)
     in_person_weeks: float | None = None  # weeks on site inside a hybrid or remote program
+    pattern: str | None = None  # when past windows closed, in words (window_pattern): never a deadline
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -209,6 +210,7 @@ def facts_of(record_id: str, kind: str, data: dict, rates: Rates,
         windows=tuple((w["label"], known(w.get("opens", UNKNOWN)), w["closes"])
                       for w in data["applications"]["windows"]),
         in_person_weeks=low(fmt.get("in_person_weeks", UNKNOWN)),
+        pattern=window_pattern([w["closes"] for w in data["applications"]["windows"]]),
     )
 
 
@@ -231,3 +233,69 @@ def next_deadline(facts: Facts, today: dt.date) -> str | None:
     """The earliest closing date on or after today, if any window is still open or upcoming."""
     upcoming = sorted(closes for _, _, closes in facts.windows if closes >= today.isoformat())
     return upcoming[0] if upcoming else None
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def window_pattern(closing_dates: list[str]) -> str | None:
+    """When past windows closed, as a pattern seen in past cycles: "past windows closed in June
+    (2024-26)", "... in January (2025-26) and June (2024-26)". Only a month in which windows closed
+    in two or more years is a pattern; one window is none. It is never a deadline."""
+    years_by_month: dict[int, set[int]] = {}
+    for day in closing_dates:
+        year, month = int(day[:4]), int(day[5:7])
+        years_by_month.setdefault(month, set()).add(year)
+    parts = [f"{MONTHS[month - 1]} ({_years(sorted(years))})"
+             for month, years in sorted(years_by_month.items()) if len(years) >= 2]
+    if not parts:
+        return None
+    return "past windows closed in " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+
+
+def _years(years: list[int]) -> str:
+    """[2024, 2025, 2026] -> '2024-26'; [2023, 2025] -> '2023 and 2025'."""
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{str(years[-1])[2:]}" if years[-1] // 100 == years[0] // 100 else f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years[:-1])) + f" and {years[-1]}"
+
+
+def window_outlook(facts: Facts, today: dt.date) -> str:
+    """What a candidate can know about applying, in one sentence: the next window when one is
+    announced, else the pattern of past cycles (labelled as such), else the last window seen."""
+    day = today.isoformat()
+    windows = sorted(facts.windows, key=lambda w: w[2])
+    ahead = [w for w in windows if w[2] >= day]
+    if ahead:
+        label, opens, closes = ahead[0]
+        return f"next window: {label}, " + (f"opens {opens}, " if opens else "") + f"closes {closes}"
+    check = " - check the organiser's site"
+    if facts.pattern:
+        return f"no window announced yet; {facts.pattern}{check}"
+    if windows:
+        label, _, closes = windows[-1]
+        return f"no window announced yet; the last recorded one ({label}) closed {closes}{check}"
+    return f"no application window is recorded{check}"
+
+
+EVIDENCE_KEYS = frozenset({"published", "opens", "closes", "start", "end"})
+
+
+def newest_evidence(data: Any) -> str | None:
+    """The newest dated fact in a record: a source's publication date, an application window or a
+    cohort date (YYYY-MM-DD), or None when the record holds none. `last_verified` is not evidence:
+    it says when someone looked, not what they found."""
+    newest = None
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in EVIDENCE_KEYS and isinstance(item, str) and item != UNKNOWN and len(item) == 10:
+                    newest = item if newest is None or item > newest else newest
+                elif isinstance(item, (dict, list)):
+                    stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+    return newest

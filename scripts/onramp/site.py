@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
-from .facts import is_short, least_hours, money_text, next_deadline, number_text
+from .facts import is_short, least_hours, money_text, newest_evidence, next_deadline, number_text, window_outlook
 from .gaps import RANKING_RULE, GapMap, gap_map, read_gap_settings, same_gaps
 from .problems import InputError, printable
 from .profile import FLAGS
@@ -147,7 +147,8 @@ class SiteBuilder:
         self.env.filters["area_title"] = self.area_title
         return self.env.get_template(template).render(
             today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
-            url_of=self.url_of, href=href, area_title=self.area_title, is_short=is_short, **context)
+            url_of=self.url_of, href=href, area_title=self.area_title, is_short=is_short,
+            window_outlook=window_outlook, **context)
 
     # -- what the pages show -----------------------------------------------------------------
 
@@ -182,14 +183,19 @@ class SiteBuilder:
         return out
 
     def freshness(self, record) -> dict[str, Any]:
+        """How old the record's check and its newest evidence are; either past a year flags it."""
         verified = dt.date.fromisoformat(record.data["last_verified"])
         age = (self.today - verified).days
-        return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS}
+        evidence = newest_evidence(record.data)
+        old_evidence = evidence is None or (self.today - dt.date.fromisoformat(evidence)).days > STALE_AFTER_DAYS
+        return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS, "newest_evidence": evidence,
+                "old_evidence": record.kind == "program" and old_evidence}
 
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts
         return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
-                 "least_hours": least_hours(facts[r.id]), "short": is_short(facts[r.id])}
+                 "least_hours": least_hours(facts[r.id]), "short": is_short(facts[r.id]),
+                 "outlook": window_outlook(facts[r.id], self.today), **self.freshness(r)}
                 for r in self.catalog.programs]
 
     def coverage(self, community) -> dict[str, Any]:

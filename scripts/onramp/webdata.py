@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .facts import FULL_TIME_HOURS, SHORT_WEEKS, WEEKS_PER_MONTH, Facts, Rates
+from .facts import FULL_TIME_HOURS, SHORT_WEEKS, WEEKS_PER_MONTH, Facts, Rates, window_outlook, window_pattern
 from .match import ORDER_RULE, WORLDWIDE_AT_LEAST, Matcher
 from .profile import Profile
 
@@ -149,7 +149,9 @@ def edge_facts(catalog: Catalog) -> list[Facts]:
     edge = functools.partial(replace, base, kind="program", status="active", communities=frozenset(),
                              open_to_all=True, windows=(("2027 round", "2026-11-01", "2027-01-10"),))
     return [
-        edge(id="edge-fee", fee=True, mode="remote", locations=(), regions=None),
+        edge(id="edge-fee", fee=True, mode="remote", locations=(), regions=None,
+             windows=(("2024 round", None, "2024-06-10"), ("2025 round", "2025-05-01", "2025-06-01")),
+             pattern=window_pattern(["2024-06-10", "2025-06-01"])),
         edge(id="edge-hybrid", mode="hybrid", locations=(("Nairobi", "KE"),), in_person_weeks=2.0, weeks_min=10.0,
              weeks_max=10.0, hours_min=10.0, hours_max=10.0),
         edge(id="edge-country-only", mode="in_person", locations=((None, "IN"),), relocation="required",
@@ -169,7 +171,8 @@ def vectors(catalog: Catalog, today: dt.date = VECTORS_TODAY) -> dict[str, Any]:
         profile = Profile.from_dict(data)
         result = matcher.match(profile, today).to_dict()
         cases.append({"profile": data, "expected": {k: result[k] for k in ("matches", "near_misses", "formats")}})
-    return {"version": VERSION, "today": today.isoformat(),
+    outlooks = {f.id: window_outlook(f, today) for f in facts if f.kind == "program"}
+    return {"version": VERSION, "today": today.isoformat(), "outlooks": outlooks,
             "rates": {"as_of": catalog.rates.as_of, "usd_per_unit": catalog.rates.usd_per_unit}, **constants(),
             "records": [fact_dict(f) for f in facts], "cases": cases}
 

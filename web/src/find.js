@@ -126,16 +126,26 @@ function webUrl(text) {
   }
 }
 
-function windowsText(record, today) {
-  const windows = [...record.windows].sort((a, b) => (a[2] < b[2] ? -1 : 1));
+/** facts.py's window_outlook, word for word (the vectors' outlooks hold it to Python). */
+export function windowOutlook(record, today) {
+  const windows = [...record.windows].sort((a, b) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
   const ahead = windows.filter((w) => w[2] >= today);
   if (ahead.length) {
-    const w = ahead[0];
-    return `Next window: ${w[0]}, ${w[1] ? `opens ${w[1]}, ` : ""}closes ${w[2]}.`;
+    const [label, opens, closes] = ahead[0];
+    return `next window: ${label}, ` + (opens ? `opens ${opens}, ` : "") + `closes ${closes}`;
   }
-  if (!windows.length) return "No application window is recorded: check the organiser's site.";
-  const w = windows[windows.length - 1];
-  return `No window announced yet; the last recorded one (${w[0]}) ${w[1] ? `opened ${w[1]} and ` : ""}closed ${w[2]}.`;
+  const check = " - check the organiser's site";
+  if (record.pattern) return `no window announced yet; ${record.pattern}${check}`;
+  if (windows.length) {
+    const [label, , closes] = windows[windows.length - 1];
+    return `no window announced yet; the last recorded one (${label}) closed ${closes}${check}`;
+  }
+  return `no application window is recorded${check}`;
+}
+
+function windowsText(record, today) {
+  const text = windowOutlook(record, today);
+  return text[0].toUpperCase() + text.slice(1) + ".";
 }
 
 function item(entry, kind, byId, base, today) {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
+import { windowOutlook } from "../src/find.js";
 import { match, n, pyRound } from "../src/match.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf8"));
@@ -27,4 +28,10 @@ test("numbers are written as Python writes them, ties to even", () => {
   assert.equal(pyRound(1.125, 2), 1.12);
   assert.equal(pyRound(1.375, 2), 1.38);
   assert.equal(pyRound(2.675, 2), 2.67);  // 2.675 is below the tie in binary
+});
+
+test("window outlooks say what Python says: next window, past pattern, or last window", () => {
+  const byId = new Map(vectors.records.map((r) => [r.id, r]));
+  for (const [id, text] of Object.entries(vectors.outlooks)) assert.equal(windowOutlook(byId.get(id), vectors.today), text, id);
+  assert.ok(Object.values(vectors.outlooks).some((t) => t.includes("past windows closed in June (2024-25)")));
 });
