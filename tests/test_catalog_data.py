@@ -116,3 +116,29 @@ def test_stats_count_unknowns_per_field(catalog) -> None:
     text = render_stats(figures)
     assert text.startswith(f"records: {len(catalog.programs)} programs, ")
     assert "funding.stipend" in text
+
+
+def test_active_programs_rest_on_evidence_from_the_18_months_before_their_check(catalog) -> None:
+    """Measured from each record's own last_verified date, so the test does not age with the clock."""
+    import datetime as dt
+
+    from onramp.facts import newest_evidence
+
+    stale = []
+    for r in catalog.programs:
+        if r.data["status"] != "active":
+            continue
+        evidence = newest_evidence(r.data)
+        checked = dt.date.fromisoformat(str(r.data["last_verified"]))
+        if evidence is None or (checked - dt.date.fromisoformat(evidence)).days > 548:
+            stale.append((r.id, evidence))
+    assert stale == []
+
+
+def test_named_communities_are_sourced_and_say_whether_others_may_apply(catalog) -> None:
+    named = [r for r in catalog.programs if r.data["communities"]]
+    assert len(named) >= 20
+    for r in named:
+        supported = {path for s in r.data["sources"] for path in s.get("supports", [])}
+        assert "communities" in supported, r.id
+        assert "open_to_all" in r.data, r.id
