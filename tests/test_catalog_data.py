@@ -42,7 +42,7 @@ def supported(record, field: str) -> bool:
 
 
 def test_counts(catalog) -> None:
-    assert len(catalog.programs) >= 35
+    assert len(catalog.programs) >= 64
     assert len(catalog.communities) >= 20
     assert len(catalog.templates) >= 8
 
