@@ -274,8 +274,6 @@ def _check_choices(flag: str, given: tuple[str, ...], allowed: list[str]) -> Non
 
 # -- onramp match ---------------------------------------------------------------------------
 
-
-
 class Number(click.ParamType):
     """A flag's number: plain decimal as onramp.load.parse_number defines it (no nan, inf, 1e400
     or 1_000), within a range; anything else is a usage error that names the flag."""
