@@ -195,7 +195,7 @@ class SiteBuilder:
         facts = self.catalog.facts
         return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
                  "least_hours": least_hours(facts[r.id]), "short": is_short(facts[r.id]),
-                 "outlook": window_outlook(facts[r.id], self.today), **self.freshness(r)}
+                 **self.freshness(r)}
                 for r in self.catalog.programs]
 
     def coverage(self, community) -> dict[str, Any]:
