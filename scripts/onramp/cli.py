@@ -268,8 +268,10 @@ def gaps(fmt: str, as_json: bool, communities: tuple[str, ...], profiles: tuple[
 def _check_choices(flag: str, given: tuple[str, ...], allowed: list[str]) -> None:
     unknown = [g for g in given if g not in allowed]
     if unknown:
-        raise click.UsageError(printable(f"{flag}: {unknown[0]!r} is not one of the map's values; expected one of: "
-                                         f"{', '.join(allowed)}"))
+        from .schema import show
+
+        raise click.UsageError(printable(f"{flag}: {show(unknown[0])} is not one of the map's values; expected one "
+                                         f"of: {', '.join(allowed)}"))
 
 
 # -- onramp match ---------------------------------------------------------------------------

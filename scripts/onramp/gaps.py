@@ -4,7 +4,7 @@ Built on the matcher: one `Matcher.match` per (profile, place) gives the fitting
 near misses and the formats; the community only decides whether a fitting program serves it (the
 program targets the community, or it is open to all). So the map can never disagree with
 `onramp match`. The profiles and places are data (data/gap-profiles.yaml, data/gap-places.yaml),
-read and checked here like records; docs/gaps.md explains the map.
+read and checked here like records; the /gaps/ page and docs/matching.md explain the map.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from .catalog import Catalog
 from .facts import Facts, Rates
 from .load import load_file
 from .match import Matcher, Result
-from .problems import Finding, Problem
+from .problems import Finding, Problem, dotted
 from .profile import Profile
 from .schema import Schemas, show
+from .validate import currency_findings, walk
 
 PROFILES_FILE = Path("data") / "gap-profiles.yaml"
 PLACES_FILE = Path("data") / "gap-places.yaml"
@@ -39,7 +40,6 @@ RANKING_RULE = ("Communities are ranked by the number of profile x place cells i
                 "them fits on known facts (more first); ties go first to communities for which no fitting program "
                 "is made, then to larger communities where the record gives a size (sizes count different things, "
                 "so they only break ties).")
-SERVES = ("targeted", "open")
 
 
 # -- the settings: profiles and places ------------------------------------------------------
@@ -118,14 +118,7 @@ def read_gap_settings(root: Path, schemas: Schemas, rates: Rates | None) -> tupl
 
 def _profile_rules(data: dict, rates: Rates | None) -> Iterator[Finding]:
     yield from _twice([p["id"] for p in data["profiles"]], ("profiles", "*", "id"), "profile id")
-    currencies = [("stipend_basis", "hourly", "currency")] + [
-        ("profiles", i, "candidate", "min_stipend", "currency")
-        for i, p in enumerate(data["profiles"]) if "min_stipend" in p["candidate"]]
-    for path in currencies:
-        value = _at(data, path)
-        if rates is not None and value not in rates.usd_per_unit:
-            yield Finding("E214", f"{_dotted(path)} is '{value}', which the rate table of {rates.as_of} does not have; "
-                                  f"expected one of: {', '.join(sorted(rates.usd_per_unit))}", path)
+    yield from currency_findings(walk(data), rates)
 
 
 def _place_rules(data: dict, rates: Rates | None) -> Iterator[Finding]:
@@ -147,21 +140,9 @@ def _twice(values: list[str], pattern: tuple, what: str) -> Iterator[Finding]:
     for index, value in enumerate(values):
         if value in seen:
             path = tuple(index if step == "*" else step for step in pattern)
-            yield Finding("E202", f"{_dotted(path)} is {show(value)}, a {what} used twice in this file; expected "
+            yield Finding("E202", f"{dotted(path)} is {show(value)}, a {what} used twice in this file; expected "
                                   "each once", path)
         seen.add(value)
-
-
-def _at(data: Any, path: tuple) -> Any:
-    for step in path:
-        data = data[step]
-    return data
-
-
-def _dotted(path: tuple) -> str:
-    from .problems import dotted
-
-    return dotted(path)
 
 
 # -- the map ----------------------------------------------------------------------------------
@@ -408,22 +389,26 @@ def _run_cells(result: Result, communities: Sequence[str], profile: GapProfile, 
 
 
 class _Split:
-    """Matcher entries split once into those open to all and those made for communities."""
+    """Matcher entries split once: those naming no community serve every cell alike; only those
+    naming communities are asked, per community, whether they serve it (`serves`)."""
 
     def __init__(self) -> None:
         self.open: list[dict] = []  # open to all, naming no community
-        self.named: list[tuple[frozenset[str], bool, str, dict]] = []  # (communities, open_to_all, id, extra)
+        self.named: list[tuple[Facts, dict]] = []  # (facts, extra keys of the entry)
 
     def add(self, f: Facts, extra: dict | None = None) -> None:
-        extra = extra or {}
         if f.communities:
-            self.named.append((f.communities, bool(f.open_to_all), f.id, extra))
+            self.named.append((f, extra or {}))
         else:
-            self.open.append({"id": f.id, "serves": "open", **extra})
+            self.open.append({"id": f.id, "serves": "open", **(extra or {})})
 
     def serving(self, community: str) -> list[dict]:
-        targeted = [{"id": i, "serves": "targeted", **x} for coms, _, i, x in self.named if community in coms]
-        opened = [{"id": i, "serves": "open", **x} for coms, o, i, x in self.named if o and community not in coms]
+        """Made for the community first, then open to all, each in the matcher's order."""
+        targeted, opened = [], []
+        for f, extra in self.named:
+            how = serves(f, community)
+            if how is not None:
+                (targeted if how == "targeted" else opened).append({"id": f.id, "serves": how, **extra})
         return targeted + opened + self.open
 
 

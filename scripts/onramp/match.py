@@ -342,9 +342,10 @@ def evaluate(f: Facts, c: Candidate) -> tuple[list[Conflict], list[str], list[st
     return conflicts, reasons, unknowns
 
 
-def _rank(entry: dict) -> tuple:
+def _rank(entry: dict, by_id: dict[str, Facts]) -> tuple:
     """ORDER_RULE as a sort key."""
-    return (bool(entry["unknown_rules"]), entry["paused"], -entry["score"], len(entry["unknowns"]), entry["id"])
+    return (bool(entry["unknown_rules"]), by_id[entry["id"]].status == "paused", -entry["score"],
+            len(entry["unknowns"]), entry["id"])
 
 
 class Matcher:
@@ -380,9 +381,7 @@ class Matcher:
                                             "yet")
                 result.formats.append(entry)
         for entries in (result.matches, result.near_misses, result.formats):
-            entries.sort(key=_rank)
-            for entry in entries:
-                del entry["paused"]
+            entries.sort(key=lambda entry: _rank(entry, self.by_id))
         return result
 
     def _entry(self, f: Facts, c: Candidate, today: dt.date, near: bool = True) -> dict | None:
@@ -404,7 +403,7 @@ class Matcher:
         # map's "possible" fits); a status unknown is no constraint of the candidate's.
         # score: points for what the candidate asked for (never negative); the reasons that earn
         # them come first, then the constraints it fits.
-        entry = {"id": f.id, "kind": f.kind, "score": round(score, 2), "paused": f.status == "paused",
+        entry = {"id": f.id, "kind": f.kind, "score": round(score, 2),
                  "reasons": liked + reasons, "unknowns": [u + ": check with the organiser" for u in unknowns],
                  "unknown_rules": unknown_rules}
         if conflict is not None:

@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
-from .facts import is_short, least_hours, money_text, newest_evidence, next_deadline, number_text, window_outlook
+from .facts import is_short, money_text, newest_evidence, next_deadline, number_text, window_outlook
 from .gaps import RANKING_RULE, GapMap, gap_map, read_gap_settings, same_gaps
 from .problems import InputError, printable
 from .profile import FLAGS
@@ -194,7 +194,7 @@ class SiteBuilder:
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts
         return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
-                 "least_hours": least_hours(facts[r.id]), "short": is_short(facts[r.id]),
+                 "short": is_short(facts[r.id]),
                  **self.freshness(r)}
                 for r in self.catalog.programs]
 

@@ -348,12 +348,18 @@ def rule_reserved_id(rf: RecordFile, context: Context) -> Iterator[Finding]:
 
 
 def rule_currencies(rf: RecordFile, context: Context) -> Iterator[Finding]:
-    if context.rates is None:
+    yield from currency_findings(rf.nodes, context.rates)
+
+
+def currency_findings(nodes: list[tuple[tuple, Any]], rates: Rates | None) -> Iterator[Finding]:
+    """E214 for every `currency` value (of walk()'s nodes) that the rate table lacks: records and
+    the gap map's data files are checked by this one rule."""
+    if rates is None:
         return
-    known = context.rates.usd_per_unit
-    for path, value in rf.nodes:
+    known = rates.usd_per_unit
+    for path, value in nodes:
         if path and path[-1] == "currency" and isinstance(value, str) and value != "unknown" and value not in known:
-            yield Finding("E214", f"{dotted(path)} is '{value}', which {RATES_FILE} (rates of {context.rates.as_of}) "
+            yield Finding("E214", f"{dotted(path)} is '{value}', which {RATES_FILE} (rates of {rates.as_of}) "
                                   f"does not have; expected one of: {', '.join(sorted(known))}, or add the rate "
                                   "for it there with its source", path)
 

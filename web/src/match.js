@@ -376,7 +376,7 @@ function entry(f, c, day, constants, near = true) {
   }
   const [score, liked, statusUnknowns] = preferences(f, c, day, constants);
   unknowns.push(...statusUnknowns);
-  const out = { id: f.id, kind: f.kind, score: pyRound(score, 2), paused: f.status === "paused",
+  const out = { id: f.id, kind: f.kind, score: pyRound(score, 2),
                 reasons: [...liked, ...reasons], unknowns: unknowns.map((u) => u + ": check with the organiser"),
                 unknown_rules: unknownRules };
   if (found !== null) Object.assign(out, { rule: found.rule, conflict: found.text, change: found.change,
@@ -384,9 +384,11 @@ function entry(f, c, day, constants, near = true) {
   return out;
 }
 
-function rank(a, b) {
-  const ka = [a.unknown_rules.length > 0 ? 1 : 0, a.paused ? 1 : 0, -a.score, a.unknowns.length];
-  const kb = [b.unknown_rules.length > 0 ? 1 : 0, b.paused ? 1 : 0, -b.score, b.unknowns.length];
+/** match.py's _rank (ORDER_RULE) as a comparator. */
+function rank(a, b, byId) {
+  const paused = (e) => (byId.get(e.id).status === "paused" ? 1 : 0);
+  const ka = [a.unknown_rules.length > 0 ? 1 : 0, paused(a), -a.score, a.unknowns.length];
+  const kb = [b.unknown_rules.length > 0 ? 1 : 0, paused(b), -b.score, b.unknowns.length];
   for (let i = 0; i < ka.length; i += 1) if (ka[i] !== kb[i]) return ka[i] - kb[i];
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -419,9 +421,6 @@ export function match(data, profile, today) {
     if (unserved.length) e.reasons.push(`nobody runs this format for your community (${unserved.join(", ")}) yet`);
     result.formats.push(e);
   }
-  for (const entries of Object.values(result)) {
-    entries.sort(rank);
-    for (const e of entries) delete e.paused;
-  }
+  for (const entries of Object.values(result)) entries.sort((a, b) => rank(a, b, byId));
   return result;
 }
