@@ -79,8 +79,12 @@ def test_templates_generalise_real_programs_for_named_communities(catalog) -> No
         communities = record.data["communities"]
         assert communities and all(catalog.get(c).kind == "community" for c in communities), record.id
         assert record.data["design"]["risks"] and record.data["design"]["evaluation"], record.id
-        cost = record.data["design"]["cost_per_participant"]
-        assert cost["estimate"] is False or len(cost["basis"]) > 20, f"{record.id}: an estimate needs its basis"
+        design = record.data["design"]
+        assert design["run_only_if"][0].startswith("Participants are likely to contribute positively:"), record.id
+        assert any(r["role"] == "lead" for r in design["staffing"]["ratios"]), f"{record.id}: who leads it?"
+        assert any(line["item"] == "lead" for line in design["budget"]), f"{record.id}: the lead has no budget line"
+        for part in (design["cohort"], *design["staffing"]["ratios"], *design["budget"]):
+            assert part["source"] != "estimate" or len(part["basis"]) > 20, f"{record.id}: an estimate needs its basis"
         covered |= set(communities)
     assert TEMPLATE_FOR <= covered
 

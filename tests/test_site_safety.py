@@ -41,9 +41,11 @@ def hostile_catalog():
     tdata = copy.deepcopy(template.data)
     tdata["design"]["rationale"] = f"Why {SCRIPT}"
     tdata["design"]["risks"] = [{"risk": IMG, "safeguard": f"<a href='{JS_URL}'>safe</a>"}]
-    tdata["design"]["evaluation"] = ["<svg onload=alert(6)>"]
+    tdata["design"]["evaluation"] = [{"measure": "<svg onload=alert(6)>", "when": ["end"], "how": SCRIPT}]
     tdata["design"]["staffing"]["roles"] = "<iframe src=javascript:alert(7)></iframe>"
-    tdata["design"]["cost_per_participant"]["basis"] = SCRIPT
+    tdata["design"]["budget"][0] = {**tdata["design"]["budget"][0], "basis": SCRIPT, "label": IMG, "source": JS_URL}
+    tdata["design"]["run_only_if"] = [SCRIPT]
+    tdata["design"]["timeline"][0] = {**tdata["design"]["timeline"][0], "step": IMG, "basis": SCRIPT}
     tdata["after_program"]["job_placement"] = IMG
     catalog.records["regional-coworking-hub"] = Record("regional-coworking-hub", "template", template.path, tdata)
     return catalog

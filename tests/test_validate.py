@@ -52,6 +52,7 @@ EXPECTED = {
     "E213": ("e213/index.yaml", 2, 5),
     "E214": ("e214.yaml", 16, 37),  # NGN, which the rate table lacks
     "E215": ("e215.yaml", 25, 14),  # false, with no community listed
+    "E216": ("e216.yaml", 35, 11),  # a reported cost citing a page the record does not list
 }
 
 

@@ -274,8 +274,6 @@ def _check_choices(flag: str, given: tuple[str, ...], allowed: list[str]) -> Non
                                          f"of: {', '.join(allowed)}"))
 
 
-# -- onramp match ---------------------------------------------------------------------------
-
 class Number(click.ParamType):
     """A flag's number: plain decimal as onramp.load.parse_number defines it (no nan, inf, 1e400
     or 1_000), within a range; anything else is a usage error that names the flag."""
@@ -299,6 +297,60 @@ class Number(click.ParamType):
     def expected(self) -> str:
         return f"a number from {self.low} to {self.high}" if self.high is not None else f"a number >= {self.low}"
 
+
+# -- onramp design --------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("template", metavar="TEMPLATE")
+@click.option("--community", metavar="ID", help="The community the program is for (an id in communities/).")
+@click.option("--profile", metavar="ID", help="The constraint profile of the gap (data/gap-profiles.yaml).")
+@click.option("--place", metavar="CC", help="Where participants live (a country of data/gap-places.yaml).")
+@click.option("--cohort", type=click.IntRange(1, 10000), metavar="N", help="Participants (default: the template's).")
+@click.option("--weeks", type=Number(0.1, 520), metavar="N", help="Length in weeks (default: the template's).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for a terminal, markdown to print and share, json for programs.")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@root_option
+@click.option("--today", callback=parse_day, metavar="YYYY-MM-DD",
+              help="The reference date for ordering the alumni's next steps; default: the real date.")
+def design(template: str, community: str | None, profile: str | None, place: str | None, cohort: int | None,
+           weeks: float | None, fmt: str, as_json: bool, root: Path | None, today: dt.date | None) -> None:
+    """A program-design brief: a template (programs/templates/) made concrete for one gap.
+
+    Format and why it fits, staffing, an itemised sourced budget, risks, run-only-if conditions,
+    evaluation, the alumni's next steps and a launch timeline. Exit 0 when it ran, 1 when a record
+    or data file is invalid, 2 for wrong usage.
+    """
+    from .catalog import CatalogError, load_catalog
+    from .design import DesignError, brief, design_payload, render
+    from .gaps import read_gap_settings
+    from .webdata import facts_payload
+
+    root = (root or find_root(Path.cwd())).resolve()
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
+    if problems:
+        click.echo(render_problems(problems, len({p.path for p in problems}), "text"), nl=False)
+        sys.exit(1)
+    try:
+        result = brief(design_payload(catalog, settings), facts_payload(catalog), template, community=community,
+                       profile=profile, place=place.upper() if place else None, cohort=cohort, weeks=weeks,
+                       today=today or dt.date.today())
+    except DesignError as err:
+        raise click.UsageError(printable(str(err))) from None
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1, ensure_ascii=False, allow_nan=False))
+    else:
+        text = render(result, markdown=fmt == "markdown")
+        click.echo("".join(printable(line) + "\n" for line in text.splitlines()), nl=False)
+
+
+# -- onramp match ---------------------------------------------------------------------------
 
 @cli.command()
 @click.option("--profile", "profile_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),

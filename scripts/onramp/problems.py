@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "E213": "id is reserved for a page the site generates",
     "E214": "currency has no rate in the exchange-rate table",
     "E215": "open_to_all is false but no community is listed",
+    "E216": "a design figure or reported cost cites a source the record does not list",
 }
 
 

@@ -23,6 +23,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .catalog import Catalog, Record, load_catalog
+from .design import brief, design_payload, money_span, number_span, words
 from .facts import is_short, money_text, newest_evidence, next_deadline, number_text, window_outlook
 from .gaps import RANKING_RULE, GapMap, gap_map, read_gap_settings, same_gaps
 from .problems import InputError, printable
@@ -31,7 +32,7 @@ from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
-NAV_PAGES = frozenset({"find.md", "programs/index.md", "templates/index.md", "communities/index.md",
+NAV_PAGES = frozenset({"find.md", "design.md", "programs/index.md", "templates/index.md", "communities/index.md",
                        "areas/index.md", "gaps/index.md", "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
@@ -49,6 +50,8 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["link"] = link
     env.filters["num"] = number_text
     env.filters["money_text"] = money_text
+    env.filters["money_span"] = money_span
+    env.filters["number_span"] = number_span
     env.tests["mapping"] = lambda v: isinstance(v, dict)
     env.tests["sequence"] = lambda v: isinstance(v, list)
     return env
@@ -78,13 +81,15 @@ class SiteBuilder:
         c = self.catalog
         out: dict[str, tuple[str, str]] = {
             "programs/index.md": ("Programs", self.render("programs-index.html.j2", rows=self.program_rows())),
-            "templates/index.md": ("Program templates", self.render("templates-index.html.j2", records=c.templates)),
+            "templates/index.md": ("Program templates", self.render(
+                "templates-index.html.j2", rows=[(r, self.default_brief(r.id)) for r in c.templates])),
             "communities/index.md": ("Communities", self.render(
                 "communities-index.html.j2", rows=[(r, self.coverage(r)) for r in c.communities],
                 gap_of={e["community"]: e for e in self.gaps.ranked()})),
             "areas/index.md": ("Research areas", self.render("areas-index.html.j2", areas=self.areas())),
             "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
             "find.md": ("Find a program", self.render("find.html.j2", **self.find_context())),
+            "design.md": ("Design a program", self.render("design.html.j2", **self.design_context())),
         }
         for record in c.programs + c.templates + c.communities:
             out[page_path(record)] = (record.name, self.record_page(record))
@@ -118,6 +123,24 @@ class SiteBuilder:
                     command=match_command(profile.candidate, place)))
         return out
 
+    # -- design briefs -------------------------------------------------------------------------
+
+    @cached_property
+    def design_inputs(self) -> tuple[dict, dict]:
+        """The design payload and the facts payload: what `brief` reads, here and in the browser."""
+        from .webdata import facts_payload
+
+        return design_payload(self.catalog, self.gaps.settings), facts_payload(self.catalog)
+
+    def default_brief(self, template_id: str) -> dict[str, Any]:
+        """A template's brief with its own defaults (no community, profile or cohort given)."""
+        payload, facts = self.design_inputs
+        return brief(payload, facts, template_id, today=self.today)
+
+    def design_context(self) -> dict[str, Any]:
+        payload, _ = self.design_inputs
+        return {"payload": payload, "default_place": payload["default_place"]}
+
     def find_context(self) -> dict[str, Any]:
         from babel import Locale
 
@@ -133,22 +156,26 @@ class SiteBuilder:
         from .webdata import facts_payload
 
         facts = json.dumps(facts_payload(self.catalog), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        return {"assets/onramp-facts.json": facts, "assets/onramp.js": bundle_script()}
+        design = json.dumps({**self.design_inputs[0], "words": words()}, ensure_ascii=False, allow_nan=False,
+                            separators=(",", ":"))
+        return {"assets/onramp-facts.json": facts, "assets/onramp-design.json": design,
+                "assets/onramp.js": bundle_script()}
 
     def record_page(self, record: Record) -> str:
         """The body of one record's page."""
         if record.kind == "community":
             return self.render("community.html.j2", record=record, coverage=self.coverage(record), gmap=self.gaps,
                                **self.freshness(record))
+        extra = {"b": self.default_brief(record.id)} if record.kind == "template" else {}
         return self.render(f"{record.kind}.html.j2", record=record, facts=self.catalog.facts[record.id],
-                           **self.freshness(record))
+                           **extra, **self.freshness(record))
 
     def render(self, template: str, **context: Any) -> str:
         self.env.filters["area_title"] = self.area_title
         return self.env.get_template(template).render(
             today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
             url_of=self.url_of, href=href, area_title=self.area_title, is_short=is_short,
-            window_outlook=window_outlook, **context)
+            window_outlook=window_outlook, **words(), **context)
 
     # -- what the pages show -----------------------------------------------------------------
 
@@ -263,7 +290,7 @@ def match_command(candidate: dict, place) -> str:
 
 
 # Pages whose tables need the whole width: the table of contents beside them is hidden.
-WIDE_PAGES = frozenset({"programs/index.md", "find.md"})
+WIDE_PAGES = frozenset({"programs/index.md", "find.md", "design.md", "templates/index.md"})
 
 
 def is_wide(src: str) -> bool:

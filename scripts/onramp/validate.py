@@ -35,6 +35,8 @@ PRAGMA = "# yaml-language-server: $schema="
 DATE_KEYS = frozenset({"accessed", "published", "last_verified", "opens", "closes", "start", "end", "as_of"})
 NOT_IN_FUTURE = frozenset({"accessed", "published", "last_verified"})
 URL_KEYS = frozenset({"url", "source"})
+# A design figure may rest on the template's own assumption or on a typical lead time, said plainly.
+CITATION_WORDS = frozenset({"estimate", "typical"})
 _DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Which fields refer to which kinds of record: (path pattern, allowed kinds). '*' is any list index.
 REFERENCES = {
@@ -298,7 +300,8 @@ def rule_ranges(rf: RecordFile, context: Context) -> Iterator[Finding]:
 
 def rule_urls(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for path, value in rf.nodes:
-        if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value):
+        if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value) \
+                and not (path[0] == "design" and value in CITATION_WORDS):
             yield Finding("E207", f"{dotted(path)} is {value[:80]!r}; expected an http:// or https:// URL", path)
 
 
@@ -315,6 +318,21 @@ def rule_size_source(rf: RecordFile, context: Context) -> Iterator[Finding]:
     elif source not in urls:
         yield Finding("E210", f"size.source {source[:80]!r} is not among this record's sources; "
                               "expected one of the sources[].url values", ("size", "source"))
+
+
+def _is_citation(path: tuple) -> bool:
+    return path[0] in ("design", "cost_per_participant") and path[-1] == "source"
+
+
+def rule_cited_sources(rf: RecordFile, context: Context) -> Iterator[Finding]:
+    """A design figure's or reported cost's `source` must be one of the record's sources, so every
+    line of a brief leads to a page someone read (or says plainly that it is an estimate)."""
+    urls = {s.get("url") for s in rf.data.get("sources") or [] if isinstance(s, dict)}
+    for path, value in rf.nodes:
+        if path and _is_citation(path) and isinstance(value, str) and is_web_url(value) and value not in urls:
+            plainly = ", or 'estimate' with the basis said plainly" if path[0] == "design" else ""
+            yield Finding("E216", f"{dotted(path)} {value[:80]!r} is not among this record's sources; expected "
+                                  f"one of the sources[].url values{plainly}", path)
 
 
 def rule_supports(rf: RecordFile, context: Context) -> Iterator[Finding]:
@@ -374,7 +392,7 @@ def rule_open_to_all(rf: RecordFile, context: Context) -> Iterator[Finding]:
 # Rules that guard every value they read, and rules that need the shape the schema confirms.
 ANY_SHAPE_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_reserved_id, rule_dates,
                    rule_ranges, rule_urls)
-SHAPED_RULES = (rule_size_source, rule_supports, rule_windows, rule_currencies, rule_open_to_all)
+SHAPED_RULES = (rule_size_source, rule_cited_sources, rule_supports, rule_windows, rule_currencies, rule_open_to_all)
 
 
 # -- rules across records -----------------------------------------------------------------

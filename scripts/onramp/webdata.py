@@ -24,6 +24,7 @@ from .profile import Profile
 
 VERSION = 1
 VECTORS_FILE = Path("web") / "test" / "vectors.json"
+DESIGN_VECTORS_FILE = Path("web") / "test" / "design-vectors.json"
 VECTORS_TODAY = dt.date(2026, 12, 1)  # vectors pin their own date: open windows depend on it
 
 
@@ -196,6 +197,25 @@ def main(argv: list[str] | None = None) -> None:
                        for c in data["cases"])
     target.write_text(lines[:-1] + ', "cases": [\n' + cases + "\n]}\n", "utf-8")
     print(f"wrote {len(data['cases'])} cases to {target}", file=sys.stderr)
+    write_design_vectors(root, root / DESIGN_VECTORS_FILE if not argv else target.with_name("design-vectors.json"))
+
+
+def write_design_vectors(root: Path, target: Path) -> None:
+    """The design briefs' vectors, one case a line like the matcher's."""
+    from .catalog import load_catalog
+    from .design import design_vectors
+    from .gaps import read_gap_settings
+
+    catalog = load_catalog(root)
+    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
+    if problems:
+        raise SystemExit("\n".join(p.format() for p in problems))
+    data = design_vectors(catalog, settings, VECTORS_TODAY)
+    head = json.dumps({k: v for k, v in data.items() if k != "cases"}, ensure_ascii=False, allow_nan=False)
+    cases = ",\n".join(json.dumps(c, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+                       for c in data["cases"])
+    target.write_text(head[:-1] + ', "cases": [\n' + cases + "\n]}\n", "utf-8")
+    print(f"wrote {len(data['cases'])} design cases to {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

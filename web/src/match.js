@@ -27,7 +27,7 @@ export function pyRound(x, d) {
 }
 
 /** x with d decimals as Python's f"{x:.{d}f}" writes it (exact ties go to the even digit). */
-function fixed(x, d) {
+export function fixed(x, d) {
   const exact = x.toFixed(Math.min(100, d + 30));
   const tail = exact.slice(exact.length - 30);
   if (/^50*$/.test(tail)) {  // an exact tie: toFixed would round away from zero
@@ -38,7 +38,7 @@ function fixed(x, d) {
   return x.toFixed(d);
 }
 
-function grouped(text) {
+export function grouped(text) {
   const negative = text.startsWith("-");
   const body = negative ? text.slice(1) : text;
   const [whole, frac] = body.split(".");
@@ -52,7 +52,7 @@ export function n(value) {
   return grouped(fixed(value, Number.isInteger(value) ? 0 : 1));
 }
 
-function usd(value) {
+export function usd(value) {
   return value === null || value === undefined ? "?" : grouped(fixed(value, 0));
 }
 
@@ -381,6 +381,23 @@ function entry(f, c, day, constants, near = true) {
                 unknown_rules: unknownRules };
   if (found !== null) Object.assign(out, { rule: found.rule, conflict: found.text, change: found.change,
                                            suggestion: found.suggestion });
+  return out;
+}
+
+/**
+ * Every hard rule on one program or template, as match.py's evaluate: the conflicts (their
+ * sentences), the reasons it fits, and the unknowns met.
+ */
+export function evaluate(data, f, profile) {
+  const constants = { full_time_hours: data.full_time_hours, short_weeks: data.short_weeks };
+  const c = prepare(profile, data.rates);
+  const out = { conflicts: [], reasons: [], unknowns: [] };
+  for (const [, rule] of HARD_RULES) {
+    const check = rule(f, c, constants);
+    if (check.conflict !== null) out.conflicts.push(check.conflict.text);
+    else if (check.reason) out.reasons.push(check.reason);
+    out.unknowns.push(...check.unknowns);
+  }
   return out;
 }
 
