@@ -85,7 +85,7 @@ def test_budget_lines_multiply_out_for_cohort_hours_weeks_and_staff() -> None:
     high = 16875 + 1000 * months * 1.25 + 1650 + 2000 + 1500
     assert total["total_usd"] == pytest.approx([low, high], abs=0.02)
     assert total["per_participant_usd"] == pytest.approx([low / 9, high / 9], abs=0.01)
-    assert total["unknown"] == ["lead", "review"]
+    assert total["unknown"] == ["Program lead", "Review"]
 
 
 def test_an_unknown_upper_end_keeps_the_total_open_above() -> None:

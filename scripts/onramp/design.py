@@ -240,7 +240,7 @@ def totals(lines: list[dict], size: int) -> dict[str, Any]:
     for line in lines:
         usd = line["usd"]
         if usd is None or usd[0] is None:
-            unknown.append(line["label"] or line["item"])
+            unknown.append(line["label"] or ITEM_WORDS[line["item"]])
             continue
         low += usd[0]
         if usd[1] is None:
@@ -475,8 +475,7 @@ def render(b: dict, markdown: bool = True) -> str:
     out.append(f"{strong('Total')}: {money_span(bud['total_usd'], 'USD')}; {strong('per participant')}: "
                f"{money_span(bud['per_participant_usd'], 'USD')}.")
     if bud["unknown"]:
-        unpriced = ", ".join(u.replace("_", " ") for u in bud["unknown"])
-        out.append(f"Not priced, because no source gives a figure: {esc(unpriced)}. "
+        out.append(f"Not priced, because no source gives a figure: {esc(', '.join(bud['unknown']))}. "
                    "The total is a floor.")
     if bud["compare"]:
         out.append("")

@@ -107,7 +107,7 @@ export function renderBrief(b, words, base) {
     el("p", { class: "onramp-total", "data-total": "" }, strong("Total"), `: ${moneySpan(bud.total_usd, "USD")}; `,
        strong("per participant"), `: ${moneySpan(bud.per_participant_usd, "USD")}.`));
   if (bud.unknown.length) {
-    article.append(el("p", {}, `Not priced, because no source gives a figure: ${bud.unknown.map((u) => u.replaceAll("_", " ")).join(", ")}. The total is a floor.`));
+    article.append(el("p", {}, `Not priced, because no source gives a figure: ${bud.unknown.join(", ")}. The total is a floor.`));
   }
   if (bud.compare.length) {
     article.append(el("p", {}, "Reported cost per participant of real programs, for comparison:"),

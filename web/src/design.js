@@ -14,6 +14,11 @@ export const PER_WORDS = {
   reviewer_hour: "per reviewer-hour", week: "per week", edition: "per edition",
 };
 export const CITED_WORDS = { estimate: "the template's estimate", typical: "a typical lead time" };
+export const ITEM_WORDS = {
+  stipends: "Stipends", mentor_time: "Mentor time", facilitator_time: "Facilitator time", operations: "Operations",
+  lead: "Program lead", review: "Review", venue: "Venue", travel: "Travel", accommodation: "Accommodation",
+  meals: "Meals", compute: "Compute", materials: "Materials", other: "Other",
+};
 
 export class DesignError extends Error {}
 
@@ -157,7 +162,7 @@ export function totals(lines, size) {
   const unknown = [];
   for (const line of lines) {
     if (line.usd === null || line.usd[0] === null) {
-      unknown.push(line.label || line.item);
+      unknown.push(line.label || ITEM_WORDS[line.item]);
       continue;
     }
     low += line.usd[0];

@@ -36,7 +36,7 @@ test("staff are counted per participants, rounded up, or fixed", () => {
 test("totals leave unknown lines out, name them, and keep an unknown upper end unknown", () => {
   const lines = [{ item: "stipends", label: null, usd: [100, 200] }, { item: "venue", label: "Hall", usd: [50, null] },
                  { item: "lead", label: null, usd: null }];
-  assert.deepEqual(totals(lines, 3), { total_usd: [150, null], per_participant_usd: [50, null], unknown: ["lead"] });
+  assert.deepEqual(totals(lines, 3), { total_usd: [150, null], per_participant_usd: [50, null], unknown: ["Program lead"] });
 });
 
 test("an unknown option is a DesignError that names what is expected", () => {
