@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .export import spreadsheet_cell
 from .problems import CODES, InputError, Problem, printable
 from .profile import FLAGS as FLAG_OF
 from .validate import validate_paths
@@ -350,6 +351,71 @@ def design(template: str, community: str | None, profile: str | None, place: str
         click.echo("".join(printable(line) + "\n" for line in text.splitlines()), nl=False)
 
 
+# -- onramp export --------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics", "sqlite", "atom", "all"]), default="json",
+              show_default=True, help="json: every record and its facts; csv: one kind (--kind); ics: application "
+              "windows; sqlite: a database for Datasette; atom: records added and changed; all: every file the "
+              "site publishes under /data/, into the folder -o names.")
+@click.option("--kind", type=click.Choice(["program", "template", "community"]), default="program",
+              show_default=True, help="Which records --format csv writes.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="PATH",
+              help="Write here instead of standard output (needed for sqlite and all). An existing file is "
+              "replaced only when it is an Onramp export.")
+@root_option
+def export(fmt: str, kind: str, output: Path | None, root: Path | None) -> None:
+    """Open data: the catalog as JSON, CSV, an ICS calendar, SQLite or an Atom feed (CC BY 4.0).
+
+    Exit 0 when written, 1 when a record is invalid, 2 for wrong usage (including an output path that
+    holds something other than an Onramp export: nothing else is ever replaced).
+    """
+    from . import export as exports
+    from .catalog import CatalogError, load_catalog
+
+    if output is None and fmt in ("sqlite", "all"):
+        raise click.UsageError(f"--format {fmt} needs -o PATH; expected a file (sqlite) or a folder (all)")
+    root = (root or find_root(Path.cwd())).resolve()
+    try:
+        catalog = load_catalog(root)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    try:
+        if fmt == "all":
+            _export_all(exports, catalog, output)
+            return
+        content = {"json": lambda: exports.dumps(exports.catalog_json(catalog)),
+                   "csv": lambda: exports.csv_text(catalog, kind), "ics": lambda: exports.deadlines_ics(catalog),
+                   "sqlite": lambda: exports.sqlite_bytes(catalog), "atom": lambda: exports.atom_feed(catalog)}[fmt]()
+        if output is None:
+            stream = sys.stdout.buffer
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+            stream.flush()
+        else:
+            if not output.parent.is_dir():
+                raise exports.UnsafeOutput(printable(f"{output.parent} is not a folder; expected -o inside an "
+                                                     "existing folder"))
+            exports.write_safely(output, content)
+    except exports.UnsafeOutput as err:
+        raise click.UsageError(str(err)) from None
+
+
+def _export_all(exports, catalog, folder: Path) -> None:
+    """Every published file into folder (made if missing), each replaced only if it is an export."""
+    if folder.exists() and not folder.is_dir():
+        raise exports.UnsafeOutput(printable(f"{folder} is a file; expected a folder for --format all"))
+    files = exports.export_files(catalog)
+    for name in files:  # check every target before writing any, so a refusal leaves nothing half-written
+        target = folder / name
+        if target.is_dir() or (target.exists() and not exports.is_export(target)):
+            raise exports.UnsafeOutput(printable(f"{target} exists and is not an Onramp export; expected an empty "
+                                                 "folder or one that onramp export wrote"))
+    for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        exports.write_safely(folder / name, content)
+
+
 # -- onramp match ---------------------------------------------------------------------------
 
 @cli.command()
@@ -479,14 +545,6 @@ def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: 
     return 1 if bad else 0
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(text: str) -> str:
-    """A cell a spreadsheet shows as text (OWASP, CSV injection): one that it would run as a
-    formula gets a leading single quote; control characters are escaped as `printable` does."""
-    text = printable(text)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render_summary(summary: dict) -> str:

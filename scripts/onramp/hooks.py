@@ -55,7 +55,7 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _render(root: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+def _render(root: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str | bytes]]:
     """The pages (src -> title, body) and the other generated files (src -> text)."""
     catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
     builder = SiteBuilder(catalog, root / "site_templates")

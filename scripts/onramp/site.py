@@ -32,8 +32,8 @@ from .validate import is_web_url
 
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
-NAV_PAGES = frozenset({"find.md", "design.md", "programs/index.md", "templates/index.md", "communities/index.md",
-                       "areas/index.md", "gaps/index.md", "record-format.md"})
+NAV_PAGES = frozenset({"find.md", "design.md", "data/index.md", "programs/index.md", "templates/index.md",
+                       "communities/index.md", "areas/index.md", "gaps/index.md", "record-format.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -90,6 +90,7 @@ class SiteBuilder:
             "record-format.md": ("Record format", self.render("record-format.html.j2", **self.format_context())),
             "find.md": ("Find a program", self.render("find.html.j2", **self.find_context())),
             "design.md": ("Design a program", self.render("design.html.j2", **self.design_context())),
+            "data/index.md": ("The data", self.render("data.html.j2", **self.data_context())),
         }
         for record in c.programs + c.templates + c.communities:
             out[page_path(record)] = (record.name, self.record_page(record))
@@ -141,6 +142,19 @@ class SiteBuilder:
         payload, _ = self.design_inputs
         return {"payload": payload, "default_place": payload["default_place"]}
 
+    # -- the data page and the open data --------------------------------------------------------
+
+    @cached_property
+    def charts(self) -> list:
+        from .charts import data_charts
+
+        return data_charts(self.catalog, self.today)
+
+    def data_context(self) -> dict[str, Any]:
+        from .export import EXPORT_VERSION, LICENCE
+
+        return {"charts": self.charts, "licence": LICENCE, "version": EXPORT_VERSION}
+
     def find_context(self) -> dict[str, Any]:
         from babel import Locale
 
@@ -151,15 +165,19 @@ class SiteBuilder:
                 "currencies": sorted(self.catalog.rates.usd_per_unit),
                 "stages": schemas.vocabulary("career_stage"), "areas": schemas.vocabulary("research_area")}
 
-    def assets(self) -> dict[str, str]:
-        """Generated files that are not pages: the facts the Find page reads, and the bundled script."""
+    def assets(self) -> dict[str, str | bytes]:
+        """Generated files that are not pages: the facts the Find and Design pages read, the bundled
+        script, the open data under data/, and the data page's charts."""
+        from .export import export_files
         from .webdata import facts_payload
 
         facts = json.dumps(facts_payload(self.catalog), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
         design = json.dumps({**self.design_inputs[0], "words": words()}, ensure_ascii=False, allow_nan=False,
                             separators=(",", ":"))
         return {"assets/onramp-facts.json": facts, "assets/onramp-design.json": design,
-                "assets/onramp.js": bundle_script()}
+                "assets/onramp.js": bundle_script(),
+                **{f"data/{name}": content for name, content in export_files(self.catalog).items()},
+                **{f"data/charts/{c.id}.svg": c.svg for c in self.charts}}
 
     def record_page(self, record: Record) -> str:
         """The body of one record's page."""
@@ -290,7 +308,7 @@ def match_command(candidate: dict, place) -> str:
 
 
 # Pages whose tables need the whole width: the table of contents beside them is hidden.
-WIDE_PAGES = frozenset({"programs/index.md", "find.md", "design.md", "templates/index.md"})
+WIDE_PAGES = frozenset({"programs/index.md", "find.md", "design.md", "templates/index.md", "data/index.md"})
 
 
 def is_wide(src: str) -> bool:
