@@ -53,6 +53,9 @@ EXPECTED = {
     "E214": ("e214.yaml", 16, 37),  # NGN, which the rate table lacks
     "E215": ("e215.yaml", 25, 14),  # false, with no community listed
     "E216": ("e216.yaml", 35, 11),  # a reported cost citing a page the record does not list
+    "E217": ("e217.yaml", 26, 1),   # applications, which no source's supports names
+    "W001": ("w001/w001.yaml", 7, 6),  # MATS's url on another record
+    "W002": ("w002/w002.yaml", 4, 7),  # "The MATS (...)": MATS's name once the aside is set aside
 }
 
 
@@ -159,3 +162,37 @@ def test_a_broken_file_does_not_break_references_to_it(tmp_path) -> None:
     # the real catalog is checked against the real date (its sources are dated up to today)
     problems, _ = validate_paths([root / "communities", root / "programs"], root, dt.date.today(), base=root)
     assert [(p.path, p.code) for p in problems] == [("communities/osint.yaml", "E003")]
+
+
+@pytest.mark.parametrize(("old", "new", "hint"), [
+    ("communities: [osint]", "communities: [osnit]", "did you mean 'osint'?"),
+    ("regions: [worldwide]", "regions: [Nigeria]", "did you mean 'NG'?"),
+    ("mode: remote", "mode: Remote", "did you mean 'remote'?"),
+    ("currency: USD", "currency: usd", "did you mean 'USD'?"),
+    ("  locations: []", "  location: []", "did you mean 'locations'?"),
+    ("stages: [early-career]", "stages: [early career]", "did you mean 'early-career'?"),
+])
+def test_a_near_miss_gets_the_closest_allowed_value(tmp_path, old, new, hint) -> None:
+    text = (FIXTURES / "valid" / "base-program.yaml").read_text().replace("../../../schemas", str(ROOT / "schemas"))
+    assert old in text
+    (tmp_path / "base-program.yaml").write_text(text.replace(old, new))
+    problems, _ = validate_paths([tmp_path / "base-program.yaml"], ROOT, TODAY, base=tmp_path)
+    assert any(hint in p.message for p in problems), [p.format() for p in problems]
+
+
+def test_a_far_miss_gets_no_suggestion(tmp_path) -> None:
+    text = (FIXTURES / "valid" / "base-program.yaml").read_text().replace("../../../schemas", str(ROOT / "schemas"))
+    (tmp_path / "base-program.yaml").write_text(text.replace("mode: remote", "mode: zeppelin"))
+    problems, _ = validate_paths([tmp_path / "base-program.yaml"], ROOT, TODAY, base=tmp_path)
+    assert [p.code for p in problems] == ["E105"] and "did you mean" not in problems[0].message
+
+
+def test_warnings_pass_unless_strict(tmp_path) -> None:
+    from .test_cli import run
+
+    fixture = str(ERRORS / "w001" / "w001.yaml")
+    assert run("validate", fixture).returncode == 0
+    strict = run("validate", "--strict", fixture)
+    assert strict.returncode == 1 and "W001" in strict.stdout
+    github = run("validate", "--format", "github", fixture)
+    assert github.stdout.startswith("::warning file=")

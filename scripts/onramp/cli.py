@@ -64,12 +64,14 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for programs, github for Actions annotations.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (W codes: likely duplicates).")
 @root_option
 @today_option
-def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.date | None) -> None:
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool, root: Path | None, today: dt.date | None) -> None:
     """Check record files (default: the whole catalog) and report every problem.
 
-    Each problem is one line, path:line:column: CODE message. Exit 0 when clean, 1 otherwise.
+    Each problem is one line, path:line:column: CODE message. Exit 0 when clean (warnings, W codes,
+    are reported but pass unless --strict), 1 otherwise.
     """
     root = (root or find_root(Path.cwd())).resolve()
     targets = list(paths) or [root / "communities", root / "programs"]
@@ -83,7 +85,7 @@ def validate(paths: tuple[Path, ...], fmt: str, root: Path | None, today: dt.dat
         rates, rate_problems = read_rates(root, schemas)
         problems = sorted(problems + rate_problems + read_gap_settings(root, schemas, rates)[1])
     click.echo(render_problems(problems, count, fmt), nl=False)
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if any(strict or not p.is_warning for p in problems) else 0)
 
 
 @cli.command()
@@ -172,8 +174,8 @@ def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
         return json.dumps(payload, indent=2, allow_nan=False) + "\n"
     if fmt == "github":
         return "".join(
-            f"::error file={_gh_property(p.path)},line={p.line},col={p.column},title={p.code}::"
-            f"{_gh_escape(p.message)}\n"
+            f"::{'warning' if p.is_warning else 'error'} file={_gh_property(p.path)},line={p.line},col={p.column},"
+            f"title={p.code}::{_gh_escape(p.message)}\n"
             for p in problems)
     lines = [p.format() + "\n" for p in problems]
     noun = "file" if count == 1 else "files"
@@ -208,6 +210,62 @@ def main() -> None:
         click.echo(f"onramp: internal error: {type(err).__name__}: {err}. Please report it on "
                    f"{ISSUES_URL} with the command you ran.", err=True)
         sys.exit(3)
+
+
+# -- onramp new ------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["program", "template", "community"]))
+@click.argument("record_id", metavar="ID")
+@root_option
+@today_option
+def new(kind: str, record_id: str, root: Path | None, today: dt.date | None) -> None:
+    """Write a new record, programs/ID.yaml (or templates/, communities/), to fill in.
+
+    It has the schema line, every required key, 'unknown' where a fact may be unknown and today's
+    date; `onramp validate` then names what is left to fill. Prints the path. Exit 2 for a bad or
+    taken id; an existing file is never replaced.
+    """
+    from .scaffold import NewRecordError, new_record
+    from .validate import catalog_files
+
+    root = (root or find_root(Path.cwd())).resolve()
+    taken = {p.stem for p in catalog_files(root)}
+    try:
+        path = new_record(root, kind, record_id, today or dt.date.today(), taken)
+    except NewRecordError as err:
+        raise click.UsageError(printable(str(err))) from None
+    click.echo(printable(str(path.relative_to(root))))
+    click.echo("next: fill in the facts with their sources, then run onramp validate on it", err=True)
+
+
+# -- onramp stale ----------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--older-than", "older_than", type=click.IntRange(0, 36500), default=365, show_default=True,
+              metavar="DAYS", help="List records last verified, or with newest evidence, more than DAYS ago.")
+@click.option("--json", "as_json", is_flag=True, help="The list as JSON, for scripts.")
+@root_option
+@today_option
+def stale(older_than: int, as_json: bool, root: Path | None, today: dt.date | None) -> None:
+    """Records that need checking, oldest first, with the source to re-check and what is probably
+    out of date. Exit 0 when it ran (whether or not any is stale), 1 when a record is invalid."""
+    from .catalog import CatalogError, load_catalog
+    from .freshness import render_text, stale_records
+
+    root = (root or find_root(Path.cwd())).resolve()
+    day = today or dt.date.today()
+    try:
+        catalog = load_catalog(root, today=day)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+    found = stale_records(catalog, day, older_than)
+    if as_json:
+        click.echo(json.dumps({"today": day.isoformat(), "older_than": older_than,
+                               "records": [s.to_dict() for s in found]}, indent=1, ensure_ascii=False))
+    else:
+        click.echo(render_text(found, older_than, day), nl=False)
 
 
 # -- onramp gaps ----------------------------------------------------------------------------

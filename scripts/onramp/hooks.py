@@ -33,7 +33,7 @@ def on_files(files: Files, config) -> Files:
     global _last_good
     root = Path(config["config_file_path"]).resolve().parent
     try:
-        pages, assets = _render(root)
+        pages, assets = _render(root, config.get("extra", {}).get("repository"))
     except Exception as err:  # noqa: BLE001 - while serving, nothing a record does may stop the server
         if not (_serving and _last_good is not None):
             raise PluginError(failure(err, serving=False)) from None
@@ -55,10 +55,10 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _render(root: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str | bytes]]:
+def _render(root: Path, repository: str | None = None) -> tuple[dict[str, tuple[str, str]], dict[str, str | bytes]]:
     """The pages (src -> title, body) and the other generated files (src -> text)."""
     catalog = catalogs.load_catalog(root)  # looked up at call time (tests substitute it)
-    builder = SiteBuilder(catalog, root / "site_templates")
+    builder = SiteBuilder(catalog, root / "site_templates", repository=repository)
     return builder.pages(), builder.assets()
 
 

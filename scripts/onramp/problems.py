@@ -50,6 +50,10 @@ CODES: dict[str, str] = {
     "E214": "currency has no rate in the exchange-rate table",
     "E215": "open_to_all is false but no community is listed",
     "E216": "a design figure or reported cost cites a source the record does not list",
+    "E217": "a group of facts with a known value is supported by none of the record's sources",
+    # Wxxx: warnings, likely mistakes that may be right; `onramp validate` exits 0 unless --strict
+    "W001": "another record has the same URL: likely a duplicate",
+    "W002": "another record has a nearly identical name: likely a duplicate",
 }
 
 
@@ -96,6 +100,10 @@ class Problem:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.code.startswith("W")
 
 
 class InputError(Exception):

@@ -3,7 +3,10 @@ turned into findings whose message says what was found and what is expected."""
 
 from __future__ import annotations
 
+import difflib
+import functools
 import json
+import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -176,15 +179,16 @@ class Schemas:
         if rule in ("additionalProperties", "unevaluatedProperties"):
             allowed = sorted(error.schema.get("properties", {}))
             extras = [k for k in value if k not in allowed][:MAX_FINDINGS + 1] if isinstance(value, dict) else []
-            return [Finding("E102", f"unknown field '{key}'{_in(name)}; expected one of: {', '.join(allowed)}",
-                            path + (key,), at_key=True) for key in extras]
+            return [Finding("E102", f"unknown field '{key}'{_in(name)}{did_you_mean(key, allowed)}; expected one of: "
+                                    f"{', '.join(allowed)}", path + (key,), at_key=True) for key in extras]
         if rule == "type":
             return [Finding("E104", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
         if rule in _RANGE:
             op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[rule]
             return [Finding("E103", f"{name} is {show(value)}; expected a number {op} {error.validator_value}", path)]
         if rule in ("enum", "const"):
-            return [Finding("E105", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
+            hint = did_you_mean(value, self._allowed_values(error.schema) or [])
+            return [Finding("E105", f"{name} is {show(value)}{hint}; expected {self.expected(error.schema)}", path)]
         if rule == "pattern":
             return [Finding("E106", f"{name} is {show(value)}; expected {self.expected(error.schema)}", path)]
         if rule in _LENGTH:
@@ -207,7 +211,9 @@ class Schemas:
             return [f for sub in best for f in self._translate(sub)]
         only_values = all(_values_only(e) for errs in branches.values() for e in errs)
         code = "E105" if only_values else "E104"
-        return [Finding(code, f"{name} is {show(error.instance)}; expected {self.expected(error.schema)}", path)]
+        hint = did_you_mean(error.instance, self._allowed_values(error.schema) or []) if only_values else ""
+        return [Finding(code, f"{name} is {show(error.instance)}{hint}; expected {self.expected(error.schema)}",
+                        path)]
 
     def expected(self, schema: dict) -> str:
         """A phrase for what a schema accepts, for messages: its title, or what its parts allow."""
@@ -283,6 +289,43 @@ def _values_only(error: ValidationError) -> bool:
     if error.validator in ("anyOf", "oneOf"):
         return all(_values_only(e) for e in error.context)
     return error.validator in ("const", "enum")
+
+
+def did_you_mean(value: Any, allowed: Iterable[Any]) -> str:
+    """' — did you mean 'X'?' for the allowed value closest to a wrong one, or ''. Case and
+    punctuation are ignored, and a country written by its English name finds its code
+    ('Nigeria' -> 'NG')."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    choices = [a for a in allowed if isinstance(a, str)]
+    found = _country_code(value, choices) or _closest(value, choices)
+    return f" — did you mean '{found}'?" if found and found != value else ""
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.casefold())
+
+
+def _closest(value: str, choices: list[str]) -> str | None:
+    folded = {_fold(c): c for c in choices}
+    if _fold(value) in folded:
+        return folded[_fold(value)]
+    found = difflib.get_close_matches(_fold(value), list(folded), n=1, cutoff=0.75)
+    return folded[found[0]] if found else None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    from babel import Locale
+
+    return {_fold(name): code for code, name in Locale("en").territories.items() if len(code) == 2}
+
+
+def _country_code(value: str, choices: list[str]) -> str | None:
+    if len(value) <= 3 or not any(len(c) == 2 and c.isupper() for c in choices):
+        return None
+    code = _country_names().get(_fold(value))
+    return code if code in choices else None
 
 
 def _in(name: str) -> str:

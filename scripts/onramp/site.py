@@ -18,6 +18,7 @@ import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup, escape
@@ -33,7 +34,8 @@ from .validate import is_web_url
 SECTIONS = {"program": "programs", "template": "templates", "community": "communities"}
 TITLES = {"program": "Programs", "template": "Program templates", "community": "Communities"}
 NAV_PAGES = frozenset({"find.md", "design.md", "data/index.md", "programs/index.md", "templates/index.md",
-                       "communities/index.md", "areas/index.md", "gaps/index.md", "record-format.md"})
+                       "communities/index.md", "areas/index.md", "gaps/index.md", "record-format.md",
+                       "needs-checking.md"})
 VOCABULARIES = [("research_area", "Research areas"), ("career_stage", "Career stages"), ("cover", "Covered costs"),
                 ("region_group", "Region groups"), ("gathering_kind", "Kinds of gathering place"),
                 ("mode", "Modes"), ("relocation", "Relocation")]
@@ -71,10 +73,15 @@ STALE_AFTER_DAYS = 365
 class SiteBuilder:
     """Renders every generated page of the site from one Catalog."""
 
-    def __init__(self, catalog: Catalog, templates: Path, today: dt.date | None = None) -> None:
+    def __init__(self, catalog: Catalog, templates: Path, today: dt.date | None = None,
+                 repository: str | None = None) -> None:
         self.catalog = catalog
         self.env = environment(templates)
         self.today = today or dt.date.today()
+        # Where the catalog's repository lives (mkdocs.yml extra.repository): record pages link to
+        # their file there and to a prefilled correction form. Only an https URL is used.
+        self.repository = repository.rstrip("/") if isinstance(repository, str) and \
+            repository.startswith("https://") else None
 
     def pages(self) -> dict[str, tuple[str, str]]:
         """src path -> (page title, body HTML) for every generated page."""
@@ -91,6 +98,8 @@ class SiteBuilder:
             "find.md": ("Find a program", self.render("find.html.j2", **self.find_context())),
             "design.md": ("Design a program", self.render("design.html.j2", **self.design_context())),
             "data/index.md": ("The data", self.render("data.html.j2", **self.data_context())),
+            "needs-checking.md": ("Needs checking", self.render("needs-checking.html.j2", stale=self.stale,
+                                                                older_than=STALE_AFTER_DAYS)),
         }
         for record in c.programs + c.templates + c.communities:
             out[page_path(record)] = (record.name, self.record_page(record))
@@ -141,6 +150,12 @@ class SiteBuilder:
     def design_context(self) -> dict[str, Any]:
         payload, _ = self.design_inputs
         return {"payload": payload, "default_place": payload["default_place"]}
+
+    @cached_property
+    def stale(self) -> list:
+        from .freshness import stale_records
+
+        return stale_records(self.catalog, self.today, STALE_AFTER_DAYS)
 
     # -- the data page and the open data --------------------------------------------------------
 
@@ -193,7 +208,17 @@ class SiteBuilder:
         return self.env.get_template(template).render(
             today=self.today, page_path=page_path, catalog=self.catalog, rates=self.catalog.rates,
             url_of=self.url_of, href=href, area_title=self.area_title, is_short=is_short,
-            window_outlook=window_outlook, **words(), **context)
+            window_outlook=window_outlook, repository=self.repository, correction_url=self.correction_url,
+            **words(), **context)
+
+    def correction_url(self, record: Record) -> str | None:
+        """The repository's correction form, prefilled with the record (GitHub issue forms take
+        their fields' values from the query)."""
+        if not self.repository:
+            return None
+        query = urlencode({"template": "correction.yml", "title": f"Correction: {record.name}",
+                           "record": record.id})
+        return f"{self.repository}/issues/new?{query}"
 
     # -- what the pages show -----------------------------------------------------------------
 
@@ -233,8 +258,9 @@ class SiteBuilder:
         age = (self.today - verified).days
         evidence = newest_evidence(record.data)
         old_evidence = evidence is None or (self.today - dt.date.fromisoformat(evidence)).days > STALE_AFTER_DAYS
+        checking = next((s for s in self.stale if s.id == record.id), None)
         return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS, "newest_evidence": evidence,
-                "old_evidence": record.kind == "program" and old_evidence}
+                "old_evidence": record.kind == "program" and old_evidence, "checking": checking}
 
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts

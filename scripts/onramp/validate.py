@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .facts import Rates
 from .load import Loaded, load_file
 from .problems import Finding, Problem, dotted
-from .schema import KINDS, MAX_FINDINGS, Schemas, show
+from .schema import KINDS, MAX_FINDINGS, Schemas, did_you_mean, show
 
 RECORD_SUFFIX = ".yaml"
 # Files that look like records but are not named like one are reported, never skipped silently.
@@ -335,6 +335,32 @@ def rule_cited_sources(rf: RecordFile, context: Context) -> Iterator[Finding]:
                                   f"one of the sources[].url values{plainly}", path)
 
 
+# The groups of real-world facts each kind holds; a template's are a design's, sourced line by line (E216).
+FACT_GROUPS = {"program": ("format", "funding", "eligibility", "applications", "after_program", "cohorts"),
+               "community": ("regions", "gathering_places", "skills", "constraints", "outreach", "barriers")}
+
+
+def rule_fact_groups(rf: RecordFile, context: Context) -> Iterator[Finding]:
+    """Every group of facts with a known value is backed by some source's `supports`, so that a
+    record whose sources vouch only for its name cannot pass (a community's size has E210)."""
+    supported = [p for s in rf.data.get("sources") or [] if isinstance(s, dict)
+                 for p in s.get("supports") or [] if isinstance(p, str)]
+    for group in FACT_GROUPS.get(rf.kind or "", ()):
+        if group in rf.data and _has_known(rf.data[group]) and \
+                not any(p == group or p.startswith(group + ".") for p in supported):
+            yield Finding("E217", f"{group} holds known facts, but no source lists '{group}' (or a field in it) in "
+                                  "its supports; expected the source that states them to say so, or 'unknown' where "
+                                  "no source does", (group,), at_key=True)
+
+
+def _has_known(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_known(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_known(v) for v in value)
+    return value not in ("unknown", "none", None)
+
+
 def rule_supports(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for index, source in enumerate(rf.data.get("sources") or []):
         if not isinstance(source, dict) or not isinstance(source.get("supports"), list):
@@ -377,7 +403,8 @@ def currency_findings(nodes: list[tuple[tuple, Any]], rates: Rates | None) -> It
     known = rates.usd_per_unit
     for path, value in nodes:
         if path and path[-1] == "currency" and isinstance(value, str) and value != "unknown" and value not in known:
-            yield Finding("E214", f"{dotted(path)} is '{value}', which {RATES_FILE} (rates of {rates.as_of}) "
+            yield Finding("E214", f"{dotted(path)} is '{value}'{did_you_mean(value, sorted(known))}, which "
+                                  f"{RATES_FILE} (rates of {rates.as_of}) "
                                   f"does not have; expected one of: {', '.join(sorted(known))}, or add the rate "
                                   "for it there with its source", path)
 
@@ -392,7 +419,8 @@ def rule_open_to_all(rf: RecordFile, context: Context) -> Iterator[Finding]:
 # Rules that guard every value they read, and rules that need the shape the schema confirms.
 ANY_SHAPE_RULES = (rule_pragma, rule_id_is_stem, rule_kind_matches_folder, rule_reserved_id, rule_dates,
                    rule_ranges, rule_urls)
-SHAPED_RULES = (rule_size_source, rule_cited_sources, rule_supports, rule_windows, rule_currencies, rule_open_to_all)
+SHAPED_RULES = (rule_size_source, rule_cited_sources, rule_fact_groups, rule_supports, rule_windows, rule_currencies,
+                rule_open_to_all)
 
 
 # -- rules across records -----------------------------------------------------------------
@@ -419,6 +447,47 @@ def check_catalog(files: list[RecordFile]) -> None:
     for rf in files:
         if rf.loaded.ok and rf.kind in REFERENCES:
             rf.findings.extend(reference_findings(rf.data, REFERENCES[rf.kind], kinds))
+    likely_duplicates(sorted(first_file.values(), key=lambda r: str(r.path)))
+
+
+def likely_duplicates(files: list[RecordFile]) -> None:
+    """W001 and W002 on the later of two records (by path) that share a URL or a name once case,
+    punctuation and a bracketed aside are set aside: likely the same program entered twice."""
+    by_url: dict[str, RecordFile] = {}
+    by_name: dict[str, RecordFile] = {}
+    for rf in files:
+        url, name = rf.data.get("url"), rf.data.get("name")
+        if isinstance(url, str) and url.strip():
+            key = normal_url(url)
+            if key in by_url and by_url[key].kind == rf.kind:
+                rf.findings.append(Finding("W001", f"url is also the url of {by_url[key].loaded.path} "
+                                                   f"('{by_url[key].data['id']}'); expected one record per program: "
+                                                   "merge them, or keep both if they are different", ("url",)))
+            by_url.setdefault(key, rf)
+        if isinstance(name, str) and normal_name(name):
+            key = normal_name(name)
+            if key in by_name and by_name[key].kind == rf.kind:
+                rf.findings.append(Finding("W002", f"name is nearly the name of {by_name[key].loaded.path} "
+                                                   f"('{by_name[key].data['id']}'); expected one record per program: "
+                                                   "merge them, or make the names tell them apart", ("name",)))
+            by_name.setdefault(key, rf)
+
+
+def normal_url(url: str) -> str:
+    """https and http, www. or not, a trailing slash or not, and case all name the same page."""
+    try:
+        parts = urlsplit(url.strip().lower())
+    except ValueError:  # not a URL at all (E207 says so); compare it as written
+        return url.strip().lower()
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}"
+
+
+def normal_name(name: str) -> str:
+    """Lower case, without a bracketed aside, 'the' or punctuation: 'The MATS (ML Alignment)' -> 'mats'."""
+    name = re.sub(r"\([^)]*\)", " ", name.casefold())
+    words = re.findall(r"[a-z0-9]+", name)
+    return " ".join(w for w in words if w != "the")
 
 
 def reference_findings(data: dict, patterns: list, kinds: dict[str, str]) -> Iterator[Finding]:
@@ -429,7 +498,8 @@ def reference_findings(data: dict, patterns: list, kinds: dict[str, str]) -> Ite
             if kinds.get(value) not in allowed:
                 what = " or ".join(allowed)
                 found = f"a {kinds[value]}" if value in kinds else "no record"
-                yield Finding("E203", f"{dotted(path)} is '{value}', but that id names {found}; "
+                hint = did_you_mean(value, sorted(k for k, kind in kinds.items() if kind in allowed))
+                yield Finding("E203", f"{dotted(path)} is '{value}', but that id names {found}{hint}; "
                                       f"expected the id of a {what} record", path)
 
 
