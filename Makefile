@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve build test test-fast test-js vectors bench lint validate clean
+.PHONY: help install serve build test test-fast test-js vectors bench fuzz lint validate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ vectors: $(STAMP) ## regenerate web/test/vectors.json from the real catalog (aft
 
 bench: $(STAMP) ## print benchmark ratios against baselines measured in the same run
 	$(BIN)/python -u -m onramp.bench
+
+fuzz: $(STAMP) ## run the property-based (hypothesis) suites 20 times longer than make test does
+	ONRAMP_FUZZ=20 $(BIN)/python -m pytest -q -m "not browser" tests/test_load.py tests/test_gate.py \
+		tests/test_profile.py tests/test_match.py tests/test_gaps.py tests/test_design.py
 
 lint: $(STAMP) ## ruff over the code and tests
 	$(BIN)/ruff check scripts tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import os
 import threading
 from pathlib import Path
 
@@ -16,6 +17,12 @@ from .browser import launch
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 TODAY = dt.date(2026, 12, 1)
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples for a property: `count` in `make test`, ONRAMP_FUZZ times as many in
+    `make fuzz`, which runs the same properties for longer."""
+    return count * max(1, int(os.environ.get("ONRAMP_FUZZ", "1") or 1))
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import json
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onramp.catalog import load_catalog
 from onramp.design import (
@@ -27,7 +29,7 @@ from onramp.facts import WEEKS_PER_MONTH
 from onramp.gaps import read_gap_settings
 from onramp.webdata import facts_payload
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, examples
 from .test_cli import run
 
 RATES = {"as_of": "2026-08-21", "usd_per_unit": {"USD": 1.0, "GBP": 1.25, "EUR": 1.1}}
@@ -245,3 +247,23 @@ def test_design_bad_usage_exits_2_without_a_traceback(args, words) -> None:
     result = run("design", *args)
     assert result.returncode == 2, result.stdout
     assert words in result.stderr and "Traceback" not in result.stderr
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), cohort=st.integers(1, 500), weeks=st.one_of(st.none(), st.floats(0.5, 52)))
+def test_every_brief_adds_up(real, data, cohort, weeks) -> None:
+    """Whatever the template, cohort and length: each line is its unit times its quantity, the total
+    is the sum of the priced lines, and the cost per participant is the total over the cohort."""
+    _, payload, facts = real
+    template = data.draw(st.sampled_from(sorted(payload["templates"])))
+    b = brief(payload, facts, template, cohort=cohort, weeks=weeks, today=TODAY)
+    for line in b["budget"]["lines"]:
+        if line["amount"] is not None and line["amount"][0] is not None:
+            # the quantity is shown to two decimals, so the product may differ by half a cent of quantity
+            slack = line["unit"][0] * 0.005 + 0.01
+            assert line["amount"][0] == pytest.approx(line["unit"][0] * line["quantity"][0], abs=slack)
+    priced = [x["usd"][0] for x in b["budget"]["lines"] if x["usd"] and x["usd"][0] is not None]
+    assert b["budget"]["total_usd"][0] == pytest.approx(sum(priced), abs=0.01 * (len(priced) + 1))
+    assert b["budget"]["per_participant_usd"][0] == pytest.approx(b["budget"]["total_usd"][0] / cohort, abs=0.01)
+    assert all(s["count"] >= 1 for s in b["staffing"])
+    assert b["settings"]["cohort"] == cohort

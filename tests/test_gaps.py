@@ -18,7 +18,7 @@ from onramp.catalog import load_catalog
 from onramp.gaps import GapProfile, GapSettings, gap_map, read_gap_settings
 from onramp.match import Matcher, evaluate, prepare
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, examples
 from .test_cli import run
 from .test_match import BASE, merged, write
 
@@ -190,7 +190,7 @@ relocations = st.sampled_from([{"relocate": "none"}, {"relocate": "yes"},
                                {"relocate": "short", "max_weeks_away": 2}, {"relocate": "short", "max_weeks_away": 8}])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(relocate=relocations, hours=st.sampled_from([None, 3, 5, 10, 20, 40]),
        stipend=st.sampled_from([None, 100, 314, 1500, 5000]), no_fee=st.booleans(),
        weeks=st.sampled_from([None, 4, 12, 52]), place=st.integers(0, 15), community=st.integers(0, 20))

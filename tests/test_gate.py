@@ -24,7 +24,7 @@ from onramp.profile import Profile
 from onramp.site import SiteBuilder
 from onramp.validate import REFERENCES, Context, RecordFile, check_record, positioned, reference_findings
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, examples
 
 CATALOG = load_catalog(ROOT)
 CONTEXT = Context(TODAY, CATALOG.rates)
@@ -124,13 +124,13 @@ def _numbers(value):
             yield from _numbers(v)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(PLACES), st.one_of(HOSTILE_TEXT, NUMBERS))
 def test_hostile_values_pass_every_stage_or_get_positioned_problems(where: tuple, value) -> None:
     run_every_stage(to_yaml(edit(value, where)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(NUMBERS)
 def test_numbers_are_plain_finite_and_bounded_or_a_problem(value) -> None:
     text = to_yaml(edit(value, ("funding", "stipend", "amount")))
@@ -142,7 +142,7 @@ def test_numbers_are_plain_finite_and_bounded_or_a_problem(value) -> None:
     run_every_stage(text)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(st.sampled_from(["\u2028", "\u2029", "\x85", "\r", "\r\n", "\n", "x", "é", "🚀"]), max_size=10),
        st.integers(min_value=0, max_value=30))
 def test_line_breaks_in_text_never_shift_positions(breaks: list[str], at_line: int) -> None:

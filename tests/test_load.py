@@ -12,7 +12,7 @@ from onramp.load import MAX_BYTES, Loaded, load_bytes, load_file
 from onramp.schema import Schemas
 from onramp.validate import Context, RecordFile, check_catalog, check_record, positioned, read_rates
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, examples
 
 BASE = (FIXTURES / "valid" / "base-program.yaml").read_bytes()
 
@@ -137,7 +137,7 @@ def check_all(raw: bytes) -> None:
         assert "\n" not in problem.format()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=400))
 def test_random_bytes_never_raise(raw: bytes) -> None:
     check_all(raw)
@@ -147,13 +147,13 @@ YAMLISH = st.lists(st.sampled_from(list("ab:- \n\t[]{}&*!#'\"|>,?%@`1.\\") + ["i
                    max_size=120).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(YAMLISH)
 def test_yaml_looking_text_never_raises(text: str) -> None:
     check_all(text.encode("utf-8"))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.integers(min_value=0, max_value=len(BASE) - 1), st.binary(min_size=1, max_size=8))
 def test_mutated_real_record_never_raises(offset: int, junk: bytes) -> None:
     check_all(BASE[:offset] + junk + BASE[offset:])

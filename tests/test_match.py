@@ -27,7 +27,7 @@ from onramp.match import (
 )
 from onramp.profile import Profile
 
-from .conftest import FIXTURES, ROOT, TODAY
+from .conftest import FIXTURES, ROOT, TODAY, examples
 from .test_cli import run
 
 MATCH = FIXTURES / "match"
@@ -225,7 +225,7 @@ RELAXATIONS = [
     lambda p: p.apply({"citizenship": [*p.citizenship, "US"]}) if "US" not in p.citizenship else p,
 ]
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

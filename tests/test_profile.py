@@ -31,7 +31,7 @@ from onramp.profile import (
 )
 from onramp.schema import Schemas
 
-from .conftest import ROOT, TODAY
+from .conftest import ROOT, TODAY, examples
 
 SCHEMAS = Schemas(ROOT / "schemas")
 RATES = read_rates(ROOT, SCHEMAS)[0]
@@ -250,7 +250,7 @@ PLAUSIBLE = {"name": st.text(max_size=20), "country": st.sampled_from(["NG", "GB
 rows = st.dictionaries(st.sampled_from(COLUMNS), cells, max_size=len(COLUMNS))
 plausible_rows = st.fixed_dictionaries({"country": PLAUSIBLE["country"]},
                                        optional={c: PLAUSIBLE[c] for c in COLUMNS if c != "country"})
-PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+PROPERTIES = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                               HealthCheck.function_scoped_fixture])
 MATCHER = None
 
