@@ -8,16 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from .browser import screenshot
-
-
-def open_page(browser, site_url, path: str, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(site_url + path)
-    return page, errors
+from .browser import open_page, screenshot
 
 
 @pytest.mark.browser
@@ -25,7 +16,7 @@ def open_page(browser, site_url, path: str, width: int = 1280):
 def test_the_data_page_shows_every_chart_with_alt_text_and_its_numbers(browser, site_url, width) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, errors = open_page(browser, site_url, "/data/", width)
+    page, errors = open_page(browser, site_url + "/data/", width)
     figures = page.locator("figure.onramp-chart")
     assert figures.count() >= 10
     for i in range(figures.count()):
@@ -47,7 +38,7 @@ def test_the_data_page_shows_every_chart_with_alt_text_and_its_numbers(browser, 
 
 @pytest.mark.browser
 def test_every_page_footer_links_the_open_data_and_the_files_are_served(browser, site_url) -> None:
-    page, errors = open_page(browser, site_url, "/programs/mats/")
+    page, errors = open_page(browser, site_url + "/programs/mats/")
     footer = page.get_by_role("navigation", name="Open data")
     hrefs = {a.inner_text(): a.get_attribute("href") for a in footer.locator("a").all()}
     assert hrefs["JSON"].endswith("data/catalog.json") and hrefs["calendar (ICS)"].endswith("data/deadlines.ics")

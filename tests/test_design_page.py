@@ -12,7 +12,7 @@ import pytest
 
 from onramp.design import DESIGN_VECTORS_FILE
 
-from .browser import SCREENSHOTS, screenshot
+from .browser import SCREENSHOTS, open_page, screenshot
 from .conftest import ROOT
 from .test_cli import run
 
@@ -26,14 +26,6 @@ CASES = {
 }
 
 
-def open_page(browser, site_url, path: str, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(site_url + path)
-    return page, errors
-
 
 def query(case: dict) -> str:
     return "&".join(f"{k}={v}" for k, v in case.items())
@@ -42,7 +34,7 @@ def query(case: dict) -> str:
 @pytest.mark.browser
 def test_design_vectors_pass_in_chromium(browser, site_url) -> None:
     vectors = json.loads((ROOT / DESIGN_VECTORS_FILE).read_text("utf-8"))
-    page, errors = open_page(browser, site_url, "/design/")
+    page, errors = open_page(browser, site_url + "/design/")
     page.wait_for_selector("#onramp-design[data-ready]")
     mismatched = page.evaluate("""v => v.cases.filter(c => JSON.stringify(window.onramp.brief(v.payload, v.facts,
         c.options, v.today)) !== JSON.stringify(c.expected)).map(c => JSON.stringify(c.options))""", vectors)
@@ -62,7 +54,7 @@ def test_the_design_page_brief_is_onramp_design_json(browser, site_url, name) ->
     cli = run(*args)
     assert cli.returncode == 0, cli.stderr
     expected = json.loads(cli.stdout)
-    page, errors = open_page(browser, site_url, f"/design/?{query(case)}&today={TODAY}")
+    page, errors = open_page(browser, site_url + f"/design/?{query(case)}&today={TODAY}")
     page.wait_for_selector("article.onramp-brief")
     assert page.evaluate("window.onramp.lastBrief") == expected
     # what a reader sees says the same: the total, each budget line, each next step
@@ -82,7 +74,7 @@ def test_the_design_page_brief_is_onramp_design_json(browser, site_url, name) ->
 
 @pytest.mark.browser
 def test_the_form_writes_only_chosen_options_into_the_address(browser, site_url) -> None:
-    page, errors = open_page(browser, site_url, f"/design/?today={TODAY}")
+    page, errors = open_page(browser, site_url + f"/design/?today={TODAY}")
     page.wait_for_selector("#onramp-design[data-ready]")
     page.get_by_label("Template (required)").select_option("debate-oversight-league")
     page.get_by_label("Community").select_option("debaters")
@@ -99,7 +91,7 @@ def test_the_form_writes_only_chosen_options_into_the_address(browser, site_url)
 
 @pytest.mark.browser
 def test_a_bad_address_is_explained(browser, site_url) -> None:
-    page, errors = open_page(browser, site_url, "/design/?template=ai-crisis-wargaming-lab&cohort=-3&place=XX"
+    page, errors = open_page(browser, site_url + "/design/?template=ai-crisis-wargaming-lab&cohort=-3&place=XX"
                                                 "&community=%3Cscript%3E")
     page.wait_for_selector("article.onramp-brief")
     text = page.locator("#onramp-design-problems").inner_text()
@@ -112,7 +104,7 @@ def test_a_bad_address_is_explained(browser, site_url) -> None:
 @pytest.mark.browser
 def test_template_pages_carry_their_default_brief_as_the_cli_prints_it(browser, site_url) -> None:
     cli = json.loads(run("design", "regional-coworking-hub", "--json").stdout)
-    page, errors = open_page(browser, site_url, "/templates/regional-coworking-hub/")
+    page, errors = open_page(browser, site_url + "/templates/regional-coworking-hub/")
     brief = page.locator("article.onramp-brief")
     assert brief.get_attribute("data-template") == "regional-coworking-hub"
     rows = brief.locator(".onramp-budget tbody tr")
@@ -127,7 +119,7 @@ def test_template_pages_carry_their_default_brief_as_the_cli_prints_it(browser, 
 
 @pytest.mark.browser
 def test_gap_cells_link_to_a_brief_for_their_community_profile_and_place(browser, site_url) -> None:
-    page, errors = open_page(browser, site_url, "/gaps/ng/home-10h-paid/")
+    page, errors = open_page(browser, site_url + "/gaps/ng/home-10h-paid/")
     rows = page.locator("tbody tr[id^=c-]")
     assert rows.count() >= 20
     for i in range(rows.count()):
@@ -149,7 +141,7 @@ def test_gap_cells_link_to_a_brief_for_their_community_profile_and_place(browser
 
 @pytest.mark.browser
 def test_the_templates_index_sorts_by_cost_mentors_weeks_hours_and_mode(browser, site_url) -> None:
-    page, errors = open_page(browser, site_url, "/templates/")
+    page, errors = open_page(browser, site_url + "/templates/")
 
     def column(index: int) -> list[str]:
         return page.locator(f"tbody tr td:nth-child({index})").evaluate_all(
@@ -179,7 +171,7 @@ def test_the_templates_index_sorts_by_cost_mentors_weeks_hours_and_mode(browser,
 @pytest.mark.browser
 def test_a_brief_prints_on_a4_and_letter_without_the_site_chrome(browser, site_url) -> None:
     case = CASES["quant-residency-india-short"]
-    page, errors = open_page(browser, site_url, f"/design/?{query(case)}&today={TODAY}", 794)
+    page, errors = open_page(browser, site_url + f"/design/?{query(case)}&today={TODAY}", 794)
     page.wait_for_selector("article.onramp-brief")
     page.emulate_media(media="print")
     for selector in (".md-header", ".md-sidebar--primary", "#onramp-design", ".md-footer"):
@@ -204,7 +196,7 @@ def test_a_brief_prints_on_a4_and_letter_without_the_site_chrome(browser, site_u
 def test_design_pages_are_accessible_and_fit_a_phone(browser, site_url, path, width) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, errors = open_page(browser, site_url, path, width)
+    page, errors = open_page(browser, site_url + path, width)
     if path.startswith("/design/"):
         page.wait_for_selector("article.onramp-brief")
     assert page.evaluate("document.documentElement.scrollWidth") <= width

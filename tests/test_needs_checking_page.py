@@ -9,17 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from .browser import screenshot
+from .browser import open_page, screenshot
 from .conftest import ROOT
 from .test_cli import run
-
-
-def open_page(browser, site_url, path: str, width: int = 1280):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site_url + path)
-    return page, errors
 
 
 @pytest.mark.browser
@@ -27,7 +19,7 @@ def test_the_needs_checking_page_is_onramp_stale(browser, site_url) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     expected = json.loads(run("stale", "--json").stdout)["records"]
-    page, errors = open_page(browser, site_url, "/needs-checking/")
+    page, errors = open_page(browser, site_url + "/needs-checking/")
     names = page.locator("tbody th a").all_inner_texts()
     assert names == [r["name"] for r in expected] and names
     results = Axe().run(page)
@@ -41,7 +33,7 @@ def test_the_needs_checking_page_is_onramp_stale(browser, site_url) -> None:
 @pytest.mark.browser
 def test_record_pages_link_to_their_file_and_a_prefilled_correction(browser, site_url) -> None:
     repository = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["extra"]["repository"]
-    page, errors = open_page(browser, site_url, "/programs/mats/")
+    page, errors = open_page(browser, site_url + "/programs/mats/")
     edit = page.get_by_role("link", name="Edit this record").get_attribute("href")
     assert edit == f"{repository}/edit/main/programs/mats.yaml"
     correction = page.get_by_role("link", name="Report a correction").get_attribute("href")

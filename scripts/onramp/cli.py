@@ -137,15 +137,10 @@ def serve(root: Path | None, host: str, port: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(root: Path | None, as_json: bool) -> None:
     """Records per kind, and the share of `unknown` per field: where the data is thin."""
-    from .catalog import CatalogError, load_catalog
     from .stats import catalog_stats, render_stats
 
     root = (root or find_root(Path.cwd())).resolve()
-    try:  # no figure depends on the date: the records are checked against the real one
-        catalog = load_catalog(root)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root)  # no figure depends on the date: the records are checked against the real one
     figures = catalog_stats(catalog)
     click.echo(json.dumps(figures, indent=2, allow_nan=False) if as_json else render_stats(figures), nl=not as_json)
 
@@ -166,6 +161,28 @@ def show_mkdocs_warnings(level: str = "WARNING") -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(level)
+
+
+def catalog_or_exit(root: Path, today: dt.date | None = None):
+    """The catalog at root, or its problems printed as `onramp validate` prints them and exit 1."""
+    from .catalog import CatalogError, load_catalog
+
+    try:
+        return load_catalog(root, today=today)
+    except CatalogError as err:
+        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
+        sys.exit(1)
+
+
+def gap_settings_or_exit(root: Path, catalog):
+    """The gap map's profiles and places, or their problems printed and exit 1."""
+    from .gaps import read_gap_settings
+
+    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
+    if problems:
+        click.echo(render_problems(problems, len({p.path for p in problems}), "text"), nl=False)
+        sys.exit(1)
+    return settings
 
 
 def render_problems(problems: list[Problem], count: int, fmt: str) -> str:
@@ -250,16 +267,11 @@ def new(kind: str, record_id: str, root: Path | None, today: dt.date | None) -> 
 def stale(older_than: int, as_json: bool, root: Path | None, today: dt.date | None) -> None:
     """Records that need checking, oldest first, with the source to re-check and what is probably
     out of date. Exit 0 when it ran (whether or not any is stale), 1 when a record is invalid."""
-    from .catalog import CatalogError, load_catalog
     from .freshness import render_text, stale_records
 
     root = (root or find_root(Path.cwd())).resolve()
     day = today or dt.date.today()
-    try:
-        catalog = load_catalog(root, today=day)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root, today=day)
     found = stale_records(catalog, day, older_than)
     if as_json:
         click.echo(json.dumps({"today": day.isoformat(), "older_than": older_than,
@@ -293,19 +305,11 @@ def gaps(fmt: str, as_json: bool, communities: tuple[str, ...], profiles: tuple[
     """
     import csv
 
-    from .catalog import CatalogError, load_catalog
-    from .gaps import csv_rows, gap_map, read_gap_settings, render_text
+    from .gaps import csv_rows, gap_map, render_text
 
     root = (root or find_root(Path.cwd())).resolve()
-    try:
-        catalog = load_catalog(root)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
-    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
-    if problems:
-        click.echo(render_problems(problems, len({p.path for p in problems}), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root)
+    settings = gap_settings_or_exit(root, catalog)
     places = tuple(p.upper() for p in places)
     _check_choices("--community", communities, [r.id for r in catalog.communities])
     _check_choices("--profile", profiles, [p.id for p in settings.profiles])
@@ -380,21 +384,12 @@ def design(template: str, community: str | None, profile: str | None, place: str
     evaluation, the alumni's next steps and a launch timeline. Exit 0 when it ran, 1 when a record
     or data file is invalid, 2 for wrong usage.
     """
-    from .catalog import CatalogError, load_catalog
     from .design import DesignError, brief, design_payload, render
-    from .gaps import read_gap_settings
     from .webdata import facts_payload
 
     root = (root or find_root(Path.cwd())).resolve()
-    try:
-        catalog = load_catalog(root)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
-    settings, problems = read_gap_settings(root, catalog.schemas, catalog.rates)
-    if problems:
-        click.echo(render_problems(problems, len({p.path for p in problems}), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root)
+    settings = gap_settings_or_exit(root, catalog)
     try:
         result = brief(design_payload(catalog, settings), facts_payload(catalog), template, community=community,
                        profile=profile, place=place.upper() if place else None, cohort=cohort, weeks=weeks,
@@ -429,16 +424,11 @@ def export(fmt: str, kind: str, output: Path | None, root: Path | None) -> None:
     holds something other than an Onramp export: nothing else is ever replaced).
     """
     from . import export as exports
-    from .catalog import CatalogError, load_catalog
 
     if output is None and fmt in ("sqlite", "all"):
         raise click.UsageError(f"--format {fmt} needs -o PATH; expected a file (sqlite) or a folder (all)")
     root = (root or find_root(Path.cwd())).resolve()
-    try:
-        catalog = load_catalog(root)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root)
     try:
         if fmt == "all":
             _export_all(exports, catalog, output)
@@ -507,7 +497,6 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
 
     Exit 0 when it ran, 1 for a bad profile (or bad batch rows), 2 for wrong usage.
     """
-    from .catalog import CatalogError, load_catalog
     from .match import Matcher
     from .profile import BadStipend, Profile, check_profile, load_profile, parse_stipend
 
@@ -517,11 +506,7 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
     if not (profile_file or batch_file or given):
         raise click.UsageError("give a profile: --country CC and other flags, --profile FILE or --batch FILE")
     root = (root or find_root(Path.cwd())).resolve()
-    try:  # records are checked against the real date: --today only moves the deadlines
-        catalog = load_catalog(root)
-    except CatalogError as err:
-        click.echo(render_problems(err.problems, len(err.problems), "text"), nl=False)
-        sys.exit(1)
+    catalog = catalog_or_exit(root)  # records are checked against the real date: --today only moves the deadlines
     today = today or dt.date.today()
     matcher = Matcher.of(catalog)
     community_ids = [r.id for r in catalog.communities]

@@ -157,6 +157,10 @@ class SiteBuilder:
 
         return stale_records(self.catalog, self.today, STALE_AFTER_DAYS)
 
+    @cached_property
+    def stale_by_id(self) -> dict:
+        return {s.id: s for s in self.stale}
+
     # -- the data page and the open data --------------------------------------------------------
 
     @cached_property
@@ -258,7 +262,7 @@ class SiteBuilder:
         age = (self.today - verified).days
         evidence = newest_evidence(record.data)
         old_evidence = evidence is None or (self.today - dt.date.fromisoformat(evidence)).days > STALE_AFTER_DAYS
-        checking = next((s for s in self.stale if s.id == record.id), None)
+        checking = self.stale_by_id.get(record.id)
         return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS, "newest_evidence": evidence,
                 "old_evidence": record.kind == "program" and old_evidence, "checking": checking}
 

@@ -453,24 +453,20 @@ def check_catalog(files: list[RecordFile]) -> None:
 def likely_duplicates(files: list[RecordFile]) -> None:
     """W001 and W002 on the later of two records (by path) that share a URL or a name once case,
     punctuation and a bracketed aside are set aside: likely the same program entered twice."""
-    by_url: dict[str, RecordFile] = {}
-    by_name: dict[str, RecordFile] = {}
-    for rf in files:
-        url, name = rf.data.get("url"), rf.data.get("name")
-        if isinstance(url, str) and url.strip():
-            key = normal_url(url)
-            if key in by_url and by_url[key].kind == rf.kind:
-                rf.findings.append(Finding("W001", f"url is also the url of {by_url[key].loaded.path} "
-                                                   f"('{by_url[key].data['id']}'); expected one record per program: "
-                                                   "merge them, or keep both if they are different", ("url",)))
-            by_url.setdefault(key, rf)
-        if isinstance(name, str) and normal_name(name):
-            key = normal_name(name)
-            if key in by_name and by_name[key].kind == rf.kind:
-                rf.findings.append(Finding("W002", f"name is nearly the name of {by_name[key].loaded.path} "
-                                                   f"('{by_name[key].data['id']}'); expected one record per program: "
-                                                   "merge them, or make the names tell them apart", ("name",)))
-            by_name.setdefault(key, rf)
+    checks = (("url", "W001", normal_url, "is also the url of", "keep both if they are different"),
+              ("name", "W002", normal_name, "is nearly the name of", "make the names tell them apart"))
+    for key, code, normal, same, otherwise in checks:
+        first: dict[str, RecordFile] = {}
+        for rf in files:
+            value = rf.data.get(key)
+            norm = normal(value) if isinstance(value, str) and value.strip() else ""
+            if not norm:
+                continue
+            other = first.setdefault(norm, rf)
+            if other is not rf and other.kind == rf.kind:
+                rf.findings.append(Finding(code, f"{key} {same} {other.loaded.path} ('{other.data['id']}'); "
+                                                 f"expected one record per program: merge them, or {otherwise}",
+                                           (key,)))
 
 
 def normal_url(url: str) -> str:
