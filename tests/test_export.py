@@ -8,6 +8,7 @@ import copy
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -200,14 +201,24 @@ def test_export_json_to_standard_output() -> None:
 
 def test_export_all_writes_the_sites_files_and_replaces_only_its_own(tmp_path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine")
     assert run("export", "--format", "all", "-o", str(out)).returncode == 0
     assert {"catalog.json", "programs.csv", "deadlines.ics", "catalog.db", "feed.xml", "datapackage.json"} <= \
         {p.name for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine")
     assert run("export", "--format", "all", "-o", str(out)).returncode == 0  # its own files: replaced
     assert (out / "notes.txt").read_text() == "mine"
-    assert all(is_export(p) for p in out.rglob("*") if p.is_file() and p.name != "notes.txt")
+    assert all(is_export(p) for p in out.glob("*") if p.is_file() and p.name not in ("notes.txt", ".onramp-export"))
+
+
+def test_export_all_never_writes_into_a_catalog_or_a_foreign_folder(tmp_path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "schemas", catalog / "schemas")
+    edited = catalog / "schemas" / "program.schema.json"
+    edited.write_text(edited.read_text().replace("Onramp program record", "Onramp program record, edited"))
+    before = edited.read_text()
+    result = run("export", "--format", "all", "-o", str(catalog))
+    assert result.returncode == 2 and "not empty" in result.stderr
+    assert edited.read_text() == before and not (catalog / "catalog.json").exists()
 
 
 @pytest.mark.parametrize("name", ["programs.csv", "catalog.db", "feed.xml", "catalog.json"])

@@ -451,17 +451,24 @@ def export(fmt: str, kind: str, output: Path | None, root: Path | None) -> None:
 
 def _export_all(exports, catalog, folder: Path) -> None:
     """Every published file into folder (made if missing), each replaced only if it is an export."""
-    if folder.exists() and not folder.is_dir():
-        raise exports.UnsafeOutput(printable(f"{folder} is a file; expected a folder for --format all"))
+    if not exports.is_export_folder(folder):
+        raise exports.UnsafeOutput(printable(f"{folder} is not empty and onramp export did not write it; expected "
+                                             "a new or empty folder, or one that onramp export wrote"))
     files = exports.export_files(catalog)
     for name in files:  # check every target before writing any, so a refusal leaves nothing half-written
         target = folder / name
-        if target.is_dir() or (target.exists() and not exports.is_export(target)):
+        if target.is_dir() or (target.exists() and not name.startswith(exports.SCHEMAS + "/")
+                               and not exports.is_export(target)):
             raise exports.UnsafeOutput(printable(f"{target} exists and is not an Onramp export; expected an empty "
                                                  "folder or one that onramp export wrote"))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / exports.EXPORT_MARK).write_text("written by onramp export --format all\n", "utf-8")
     for name, content in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        exports.write_safely(folder / name, content)
+        target = folder / name
+        if name.startswith(exports.SCHEMAS + "/") and target.exists():
+            target.unlink()  # a schema copy in a folder onramp export wrote: its own output
+        exports.write_safely(target, content)
 
 
 # -- onramp match ---------------------------------------------------------------------------

@@ -430,8 +430,16 @@ def is_export(path: Path) -> bool:
     text = head.decode("utf-8", "replace")
     headers = {",".join(c.name for c in columns) for columns in COLUMNS.values()}
     return (f'"generator": "{GENERATOR}"' in text or "PRODID:-//Onramp//" in text
-            or "<generator>Onramp</generator>" in text or re.search(r'^\s*"title": "Onramp ', text, re.M) is not None
-            or text.split("\r\n", 1)[0] in headers)
+            or "<generator>Onramp</generator>" in text or text.split("\r\n", 1)[0] in headers)
+
+
+# Marks a folder `onramp export --format all` wrote: only such a folder (or a new or empty one) is
+# written into, so the schema copies it holds can be replaced; a catalog's own schemas/ never is.
+EXPORT_MARK = ".onramp-export"
+
+
+def is_export_folder(folder: Path) -> bool:
+    return not folder.exists() or (folder.is_dir() and (not any(folder.iterdir()) or (folder / EXPORT_MARK).is_file()))
 
 
 def write_safely(path: Path, content: str | bytes) -> None:
