@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gzip
 import http.server
+import json
 import os
 import threading
 from pathlib import Path
@@ -37,19 +40,38 @@ def built_site(tmp_path_factory) -> Path:
     return build_site(ROOT, tmp_path_factory.mktemp("site") / "site")
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A built site served over HTTP on a free local port, as a reader's browser would fetch it."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, directory=str(built_site), **kwargs)
+            super().__init__(*args, directory=str(folder), **kwargs)
 
         def log_message(self, *args) -> None:  # keep the test output readable
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def search_pages(site: Path) -> list[dict]:
+    """What Pagefind indexed: each page's url, title and text, read from its gzipped fragments."""
+    pages = []
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        pages.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    with serving(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

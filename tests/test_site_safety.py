@@ -12,7 +12,8 @@ from onramp import catalog as catalog_module
 from onramp import site
 from onramp.catalog import Record, load_catalog
 
-from .conftest import ROOT
+from .browser import open_page
+from .conftest import ROOT, search_pages, serving
 
 SCRIPT = "<script>alert('name')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -116,11 +117,25 @@ def test_hostile_text_is_shown_as_text(hostile_site) -> None:
     assert 'href="javascript:' not in html.lower()
 
 
-def test_search_index_holds_no_markup(hostile_site) -> None:
-    """The search results are inserted as HTML: hostile text must sit there as escaped entities."""
-    import json
+def test_search_index_holds_the_hostile_text_as_text(hostile_site) -> None:
+    pages = {page["url"]: page for page in search_pages(hostile_site)}
+    assert pages["/programs/spar/"]["meta"]["title"] == f"SPAR {SCRIPT}"  # indexed as the words it is
+    assert IMG in pages["/programs/spar/"]["content"]
 
-    docs = json.loads((hostile_site / "search" / "search_index.json").read_text())["docs"]
-    texts = [doc["title"] + doc["text"] for doc in docs]
-    assert any("&lt;img src=x onerror=" in t for t in texts)  # the hostile text is indexed, escaped
-    assert not any("<img" in t or "<script" in t or "<iframe" in t or "<svg" in t for t in texts)
+
+@pytest.mark.browser
+def test_search_results_show_hostile_text_without_running_it(hostile_site, browser) -> None:
+    """Search results are built in the page from the index: record text must arrive as text."""
+    with serving(hostile_site) as url:
+        page, errors = open_page(browser, f"{url}/")
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.fill("input[name=q]", "SPAR summary")
+        page.wait_for_selector("#onramp-search-results li a")
+        results = page.locator("#onramp-search-results")
+        assert f"SPAR {SCRIPT}" in results.locator("li a").all_inner_texts()
+        assert results.locator("script, img, svg, iframe, b").count() == 0
+        assert results.locator("mark").count() > 0  # Pagefind's highlights survive as the only markup
+        page.wait_for_timeout(300)
+        assert dialogs == [] and errors == []
+        page.close()

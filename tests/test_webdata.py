@@ -11,7 +11,7 @@ import pytest
 
 from onramp.catalog import load_catalog
 from onramp.profile import Profile
-from onramp.webdata import VECTORS_FILE, fact_dict, facts_from_dict, facts_payload, matcher_of_vectors
+from onramp.webdata import VECTORS_FILE, fact_dict, facts_from_dict, facts_payload, matcher_of_vectors, packed
 
 from .conftest import ROOT
 
@@ -55,6 +55,15 @@ def test_facts_file_holds_every_program_and_template_with_names_and_vocabularies
     assert {c["id"] for c in payload["communities"]} == {r.id for r in catalog.communities}
     assert "NG" in payload["countries"] and payload["rates"]["usd_per_unit"]["USD"] == 1
     assert len(json.dumps(payload)) < 200_000  # worldwide regions are one word, not 249 codes
+
+
+def test_the_shipped_facts_are_packed_as_columns_and_rows_that_give_back_every_record() -> None:
+    payload = facts_payload(load_catalog(ROOT))
+    shipped = packed(payload)
+    columns, rows = shipped["records"]["columns"], shipped["records"]["rows"]
+    assert [dict(zip(columns, row, strict=True)) for row in rows] == payload["records"]
+    assert {k: v for k, v in shipped.items() if k != "records"} == {k: v for k, v in payload.items() if k != "records"}
+    assert len(json.dumps(shipped)) < 0.7 * len(json.dumps(payload))  # the keys are said once, not per record
 
 
 def test_node_runs_the_javascript_tests() -> None:

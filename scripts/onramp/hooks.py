@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from onramp import catalog as catalogs
 from onramp.problems import InputError, printable
-from onramp.site import NAV_PAGES, SiteBuilder, front_matter, is_wide, searchable
+from onramp.site import NAV_PAGES, SiteBuilder, front_matter, index_for_search, is_wide, searchable
 
 log = logging.getLogger("mkdocs.onramp")
 _bodies: dict[str, str] = {}
@@ -76,3 +76,13 @@ def failure(err: Exception, serving: bool) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     return _bodies.get(page.file.src_uri, html)
+
+
+def on_post_build(config) -> None:
+    """Index the built pages for the header's search box (Pagefind reads the HTML mkdocs wrote)."""
+    try:
+        index_for_search(Path(config["site_dir"]))
+    except Exception as err:  # noqa: BLE001 - the same one-line report as a rendering failure
+        if not _serving:
+            raise PluginError(failure(err, serving=False)) from None
+        log.warning(failure(err, serving=True))

@@ -68,6 +68,8 @@ def link(url: Any, text: Any = None) -> Markup:
 
 
 STALE_AFTER_DAYS = 365
+# Rows on one page of the programs list: ~1.3 KB each, so a page stays near 130 KB of HTML at any size.
+PROGRAMS_PER_PAGE = 100
 
 
 class SiteBuilder:
@@ -87,7 +89,7 @@ class SiteBuilder:
         """src path -> (page title, body HTML) for every generated page."""
         c = self.catalog
         out: dict[str, tuple[str, str]] = {
-            "programs/index.md": ("Programs", self.render("programs-index.html.j2", rows=self.program_rows())),
+            **self.program_list_pages(),
             "templates/index.md": ("Program templates", self.render(
                 "templates-index.html.j2", rows=[(r, self.default_brief(r.id)) for r in c.templates])),
             "communities/index.md": ("Communities", self.render(
@@ -188,9 +190,10 @@ class SiteBuilder:
         """Generated files that are not pages: the facts the Find and Design pages read, the bundled
         script, the open data under data/, and the data page's charts."""
         from .export import export_files
-        from .webdata import facts_payload
+        from .webdata import facts_payload, packed
 
-        facts = json.dumps(facts_payload(self.catalog), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        facts = json.dumps(packed(facts_payload(self.catalog)), ensure_ascii=False, allow_nan=False,
+                           separators=(",", ":"))
         design = json.dumps({**self.design_inputs[0], "words": words()}, ensure_ascii=False, allow_nan=False,
                             separators=(",", ":"))
         return {"assets/onramp-facts.json": facts, "assets/onramp-design.json": design,
@@ -266,6 +269,19 @@ class SiteBuilder:
         return {"verified_age_days": age, "stale": age > STALE_AFTER_DAYS, "newest_evidence": evidence,
                 "old_evidence": record.kind == "program" and old_evidence, "checking": checking}
 
+    def program_list_pages(self) -> dict[str, tuple[str, str]]:
+        """The programs list: one page while the catalog is small, and pages of PROGRAMS_PER_PAGE
+        rows by name beyond that, so that a first visit does not fetch every row of a large catalog."""
+        rows = sorted(self.program_rows(), key=lambda row: (row["record"].name.casefold(), row["record"].id))
+        chunks = [rows[i:i + PROGRAMS_PER_PAGE] for i in range(0, len(rows), PROGRAMS_PER_PAGE)] or [[]]
+        paths = [program_list_page(n) for n in range(1, len(chunks) + 1)]
+        out = {}
+        for number, (path, chunk) in enumerate(zip(paths, chunks, strict=True), start=1):
+            title = "Programs" if number == 1 else f"Programs, page {number}"
+            out[path] = (title, self.render("programs-index.html.j2", rows=chunk, here=path, total=len(rows),
+                                            page=number, pages=paths, first=(number - 1) * PROGRAMS_PER_PAGE + 1))
+        return out
+
     def program_rows(self) -> list[dict]:
         facts = self.catalog.facts
         return [{"record": r, "facts": facts[r.id], "deadline": next_deadline(facts[r.id], self.today),
@@ -289,7 +305,7 @@ def href(target: str, here: str) -> str:
 
 
 class ScriptUnavailable(RuntimeError):
-    """The site's JavaScript cannot be bundled: esbuild (web/node_modules) is not installed."""
+    """The site cannot be finished: esbuild or Pagefind (web/node_modules) is missing or failed."""
 
 
 # The site's JavaScript is Onramp's code, not catalog data: it comes from this checkout's web/,
@@ -309,6 +325,27 @@ def bundle_script(web: Path = WEB) -> str:
     if done.returncode != 0:
         raise ScriptUnavailable(f"esbuild could not bundle web/src/site.js: {printable(done.stderr.strip()[:500])}")
     return done.stdout
+
+
+def index_for_search(site_dir: Path, web: Path = WEB) -> None:
+    """Pagefind's index of the built site (site/pagefind/): what the header's search box reads, in
+    fragments, when a reader searches. Only the part of a page marked data-pagefind-body is indexed."""
+    pagefind = web / "node_modules" / ".bin" / "pagefind"
+    if not pagefind.exists():
+        raise ScriptUnavailable("the site's search needs Pagefind, which is not installed: run `make install` "
+                                "(it runs `npm ci` in web/)")
+    done = subprocess.run([str(pagefind), "--site", str(site_dir), "--quiet",
+                           # the permalink signs headings carry are not words of the page
+                           "--exclude-selectors", ".headerlink"], capture_output=True, text=True,
+                          timeout=600)
+    if done.returncode != 0:
+        said = (done.stdout + done.stderr).strip()[:500]
+        raise ScriptUnavailable(f"Pagefind could not index the site: {printable(said)}")
+
+
+def program_list_page(number: int) -> str:
+    """Page `number` of the programs list: programs/index.md, then programs/page/2.md..."""
+    return "programs/index.md" if number == 1 else f"programs/page/{number}.md"
 
 
 def gap_page(place, profile) -> str:
@@ -342,8 +379,8 @@ WIDE_PAGES = frozenset({"programs/index.md", "find.md", "design.md", "templates/
 
 
 def is_wide(src: str) -> bool:
-    """The programs list, the Find page and the gap maps (overview and one per place)."""
-    return src in WIDE_PAGES or (src.startswith("gaps/") and src.count("/") == 1)
+    """The programs list (each of its pages), the Find page and the gap maps (overview and one per place)."""
+    return src in WIDE_PAGES or src.startswith("programs/page/") or (src.startswith("gaps/") and src.count("/") == 1)
 
 
 def front_matter(title: str, search: bool = True, wide: bool = False) -> str:

@@ -52,6 +52,15 @@ def facts_from_dict(data: dict[str, Any]) -> Facts:
     return Facts(**values)
 
 
+def packed(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the site ships it: records as one list of column names and a row of values
+    per record, which halves the file (every record has the same keys). web/src/match.js's
+    unpackFacts turns it back into the records `facts_payload` made."""
+    records = payload["records"]
+    columns = list(records[0]) if records else []
+    return {**payload, "records": {"columns": columns, "rows": [[r[c] for c in columns] for r in records]}}
+
+
 def constants() -> dict[str, Any]:
     return {"worldwide_at_least": WORLDWIDE_AT_LEAST, "full_time_hours": FULL_TIME_HOURS,
             "short_weeks": SHORT_WEEKS, "weeks_per_month": WEEKS_PER_MONTH, "order_rule": ORDER_RULE}

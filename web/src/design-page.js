@@ -4,6 +4,7 @@
 // site_templates/_brief.html.j2, and every record text goes in as text, never as markup.
 
 import { brief, CITED_WORDS, DesignError, moneySpan, numberSpan, PER_WORDS, WHEN_WORDS } from "./design.js";
+import { unpackFacts } from "./match.js";
 
 const WHOLE = /^[0-9]+$/;
 const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
@@ -167,7 +168,7 @@ export function start() {
   const result = document.getElementById("onramp-design-result");
   const problemsBox = document.getElementById("onramp-design-problems");
   if (!form || !result) return;
-  Promise.all([fetch(form.dataset.design).then((r) => r.json()), fetch(form.dataset.facts).then((r) => r.json())])
+  Promise.all([fetch(form.dataset.design).then((r) => r.json()), fetch(form.dataset.facts).then((r) => r.json()).then(unpackFacts)])
     .then(([payload, facts]) => {
       drop(form);
       form.dataset.ready = "true";

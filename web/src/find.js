@@ -3,7 +3,7 @@
 // here that reads the query and touches the page; every text goes in as text, never as markup.
 
 import { deadlinesCalendar } from "./ics.js";
-import { match } from "./match.js";
+import { match, unpackFacts } from "./match.js";
 
 const NUMBERS = { max_weeks_away: [0, 520], hours_per_week: [0, 168], weeks: [0, 520], age: [0, 120] };
 const PERIODS = ["week", "month", "year"];
@@ -218,6 +218,7 @@ export function start() {
   const base = form.dataset.base;
   fetch(form.dataset.facts)
     .then((response) => response.json())
+    .then(unpackFacts)
     .then((data) => {
       window.onramp.data = data;
       form.addEventListener("submit", (event) => {

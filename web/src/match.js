@@ -21,6 +21,18 @@ const WEEKS_PER_MONTH = 52 / 12;
 // -- numbers as Python formats them ------------------------------------------------------------
 
 /** x rounded to d decimals as Python's round() does: correctly, and half to even on exact ties. */
+/**
+ * The facts file as the site ships it (records packed as columns and rows, see
+ * scripts/onramp/webdata.py `packed`) turned back into one object per record; a payload whose
+ * records are already objects (the conformance vectors) is returned as it is.
+ * @param {{records: object[] | {columns: string[], rows: unknown[][]}}} data
+ */
+export function unpackFacts(data) {
+  if (Array.isArray(data.records)) return data;
+  const { columns, rows } = data.records;
+  return { ...data, records: rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))) };
+}
+
 export function pyRound(x, d) {
   const text = fixed(x, d);
   return Number(text);
@@ -399,6 +411,24 @@ export function evaluate(data, f, profile) {
     out.unknowns.push(...check.unknowns);
   }
   return out;
+}
+
+/**
+ * The bench's baseline, as match.py's bare_hard_constraints: every hard rule on every pair of a
+ * profile and a program that has not ended, nothing else (no reasons, ranking, near misses).
+ * @returns {number} the pairs that fit
+ */
+export function bareHardRules(data, profiles) {
+  const constants = { full_time_hours: data.full_time_hours, short_weeks: data.short_weeks };
+  const programs = data.records.filter((f) => f.kind === "program" && f.status !== "ended");
+  let fitting = 0;
+  for (const profile of profiles) {
+    const c = prepare(profile, data.rates);
+    for (const f of programs) {
+      if (HARD_RULES.every(([, rule]) => rule(f, c, constants).conflict === null)) fitting += 1;
+    }
+  }
+  return fitting;
 }
 
 /** match.py's _rank (ORDER_RULE) as a comparator. */

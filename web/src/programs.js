@@ -37,7 +37,7 @@ export function start() {
       row.hidden = !visible;
       if (visible) shown += 1;
     }
-    count.textContent = `${shown} of ${rows.length} programs shown.`;
+    count.textContent = `${shown} of ${rows.length} programs${table.dataset.paged ? " on this page" : ""} shown.`;
     if (push) {
       const query = new URLSearchParams(c).toString();
       window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);

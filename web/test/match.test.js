@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { windowOutlook } from "../src/find.js";
-import { match, n, pyRound } from "../src/match.js";
+import { bareHardRules, match, n, pyRound, unpackFacts } from "../src/match.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf8"));
 
@@ -34,4 +34,19 @@ test("window outlooks say what Python says: next window, past pattern, or last w
   const byId = new Map(vectors.records.map((r) => [r.id, r]));
   for (const [id, text] of Object.entries(vectors.outlooks)) assert.equal(windowOutlook(byId.get(id), vectors.today), text, id);
   assert.ok(Object.values(vectors.outlooks).some((t) => t.includes("past windows closed in June (2024-25)")));
+});
+
+test("unpackFacts turns the shipped columns and rows back into records", () => {
+  const packed = { version: 1, records: { columns: ["id", "mode", "areas"], rows: [["a", "remote", ["x"]], ["b", null, []]] } };
+  assert.deepEqual(unpackFacts(packed).records, [{ id: "a", mode: "remote", areas: ["x"] }, { id: "b", mode: null, areas: [] }]);
+  assert.equal(unpackFacts(packed).version, 1);
+  const plain = { records: [{ id: "a" }] };
+  assert.equal(unpackFacts(plain), plain);
+});
+
+test("the bench's bare loop counts the pairs the matcher finds fitting", () => {
+  const data = { ...vectors, records: vectors.records };
+  const profiles = vectors.cases.slice(0, 20).map((c) => c.profile);
+  const fitting = profiles.reduce((sum, p) => sum + match(data, p, vectors.today).matches.length, 0);
+  assert.equal(bareHardRules(data, profiles), fitting);
 });
