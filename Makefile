@@ -51,8 +51,15 @@ test-js: $(NODE) ## run the JavaScript tests in node's test runner
 vectors: $(STAMP) ## regenerate web/test/vectors.json from the real catalog (after changing the rules)
 	$(BIN)/python -m onramp.webdata
 
-bench: $(STAMP) ## print benchmark ratios against baselines measured in the same run
-	$(BIN)/python -u -m onramp.bench
+BENCH_NODE := bench/node_modules/.installed-$(shell cksum bench/package-lock.json | cut -d' ' -f1)
+
+# Lighthouse, for the bench only (the site and the tests do not need it).
+$(BENCH_NODE): bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	rm -f bench/node_modules/.installed-* && touch $@
+
+bench: $(STAMP) $(NODE) $(BENCH_NODE) ## measure speed, page weight and Lighthouse against targets (ARGS=--quick: smaller)
+	$(BIN)/python -u -m onramp.bench $(ARGS)
 
 fuzz: $(STAMP) ## run the property-based (hypothesis) suites 20 times longer than make test does
 	ONRAMP_FUZZ=20 $(BIN)/python -m pytest -q -m "not browser" tests/test_load.py tests/test_gate.py \
