@@ -237,6 +237,26 @@ def test_no_match_violates_a_hard_constraint(profile) -> None:
 
 
 @SETTINGS
+@given(profiles, profiles)
+def test_the_matchers_cache_of_rule_verdicts_never_changes_a_result(warm, profile) -> None:
+    """The matcher keeps each rule's Checks per the candidate fields that rule reads (RULE_KEYS); a
+    key missing a field the rule reads would hand one candidate another's verdict. The shared
+    matcher, warmed by every profile hypothesis has tried, must answer as a fresh one does."""
+    REAL_MATCHER.match(warm, TODAY)
+    assert REAL_MATCHER.match(profile, TODAY).to_dict() == Matcher.of(REAL).match(profile, TODAY).to_dict()
+
+
+def test_the_cache_is_bounded_and_a_full_cache_starts_again(monkeypatch) -> None:
+    monkeypatch.setattr("onramp.match.CACHED_KEYS", 5)
+    matcher = Matcher.of(REAL)
+    for hours in range(40):
+        result = matcher.match(Profile(country="NG", relocate="none", hours_per_week=hours), TODAY)
+        assert len(matcher._checks) <= 5
+    assert result.to_dict() == Matcher.of(REAL).match(Profile(country="NG", relocate="none", hours_per_week=39),
+                                                      TODAY).to_dict()
+
+
+@SETTINGS
 @given(profiles, st.sampled_from(RELAXATIONS))
 def test_relaxing_a_constraint_never_removes_a_match(profile, relax) -> None:
     before = {m["id"] for m in REAL_MATCHER.match(profile, TODAY).matches}

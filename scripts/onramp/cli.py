@@ -13,12 +13,24 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .export import spreadsheet_cell
 from .problems import CODES, InputError, Problem, printable
-from .profile import FLAGS as FLAG_OF
 from .validate import validate_paths
 
 ISSUES_URL = "the project's issue tracker"
+
+
+# Each command imports what it needs when it runs: `onramp validate` should not pay for the
+# matcher, the exports and the site (a tenth of a second at every start).
+def _spreadsheet_cell(text: str) -> str:
+    from .export import spreadsheet_cell
+
+    return spreadsheet_cell(text)
+
+
+def _flag_of() -> dict[str, str]:
+    from .profile import FLAGS
+
+    return FLAGS
 
 
 def find_root(start: Path) -> Path:
@@ -323,7 +335,7 @@ def gaps(fmt: str, as_json: bool, communities: tuple[str, ...], profiles: tuple[
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         for row in csv_rows(gmap):
-            writer.writerow([spreadsheet_cell(str(v)) for v in row])
+            writer.writerow([_spreadsheet_cell(str(v)) for v in row])
     else:
         click.echo("".join(printable(line) + "\n" for line in render_text(gmap, limit).splitlines()), nl=False)
 
@@ -539,7 +551,7 @@ def match(profile_file: Path | None, batch_file: Path | None, as_json: bool, roo
         findings = check_profile(data, catalog.schemas, catalog.rates, community_ids)
         if findings:
             f = findings[0]
-            flag = FLAG_OF.get(f.path[0] if f.path else "", "") or _missing_flag(f.message)
+            flag = _flag_of().get(f.path[0] if f.path else "", "") or _missing_flag(f.message)
             raise click.UsageError(printable(f"{flag}: {f.message}"))
         profile = Profile.from_dict(data)
     result = matcher.match(profile, today)
@@ -556,7 +568,7 @@ def shown(path: Path, base: Path) -> str:
 
 
 def _missing_flag(message: str) -> str:
-    for key, flag in FLAG_OF.items():
+    for key, flag in _flag_of().items():
         if f"'{key}'" in message:
             return flag
     return "profile"
@@ -584,7 +596,7 @@ def _match_batch(path: Path, matcher, catalog, community_ids: list[str], today: 
         if as_json:
             click.echo(json.dumps({"line": row.line, **result.compact()}, separators=(",", ":"), allow_nan=False))
         else:
-            writer.writerow([row.line, spreadsheet_cell(row.profile.name or ""), len(result.matches),
+            writer.writerow([row.line, _spreadsheet_cell(row.profile.name or ""), len(result.matches),
                              result.matches[0]["id"] if result.matches else "", len(result.near_misses),
                              len(result.formats)])
     summary = demand.to_dict(bad)

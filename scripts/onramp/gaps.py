@@ -147,14 +147,6 @@ def _twice(values: list[str], pattern: tuple, what: str) -> Iterator[Finding]:
 
 # -- the map ----------------------------------------------------------------------------------
 
-def serves(f: Facts, community: str) -> str | None:
-    """How a program serves a community's members: made for them ("targeted"), open to all
-    ("open"), or not at all (None: it is made for other communities, or does not say it is open)."""
-    if community in f.communities:
-        return "targeted"
-    return "open" if f.open_to_all else None
-
-
 @dataclass
 class Cell:
     """What the map says for members of one community with one profile in one place."""
@@ -374,42 +366,64 @@ def _run_cells(result: Result, communities: Sequence[str], profile: GapProfile, 
     for m in result.matches:
         f = by_id[m["id"]]
         (possible if m["unknown_rules"] else confirmed).add(f)
-    near = _Split()
+    near = _Split(say_how=False)
     for n in result.near_misses:
         near.add(by_id[n["id"]], {"rule": n["rule"], "change": n["change"], "suggestion": n["suggestion"]})
     formats = [(t["id"], by_id[t["id"]].communities) for t in result.formats]
+    # Communities that no program or format of this run names see the same lists: made once.
+    named = {com for split in (confirmed, possible, near) for coms, _, _ in split.named for com in coms}
+    named.update(com for _, coms in formats for com in coms)
+    made: dict[str | None, Cell] = {}
     for community in communities:
-        cell = Cell(community, profile.id, place.country, confirmed.serving(community), possible.serving(community))
-        cell.templates = ([{"id": t, "targets": True} for t, coms in formats if community in coms]
-                          + [{"id": t, "targets": False} for t, coms in formats if community not in coms])
-        if set(cell.kinds) & set(COVERAGE_GAPS):
-            cell.near_misses = [{k: v for k, v in e.items() if k != "serves"}
-                                for e in near.serving(community)[:NEAR_MISSES_PER_GAP]]
+        key = community if community in named else None
+        if key not in made:
+            made[key] = _cell(community, profile, place, confirmed, possible, near, formats)
+        first = made[key]
+        cell = Cell(community, profile.id, place.country, first.confirmed, first.possible, first.templates,
+                    first.near_misses)
         yield cell
+
+
+def _cell(community: str, profile: GapProfile, place: Place, confirmed: _Split, possible: _Split, near: _Split,
+          formats: list[tuple[str, frozenset[str]]]) -> Cell:
+    cell = Cell(community, profile.id, place.country, confirmed.serving(community), possible.serving(community))
+    cell.templates = ([{"id": t, "targets": True} for t, coms in formats if community in coms]
+                      + [{"id": t, "targets": False} for t, coms in formats if community not in coms])
+    if set(cell.kinds) & set(COVERAGE_GAPS):
+        cell.near_misses = near.serving(community, NEAR_MISSES_PER_GAP)
+    return cell
 
 
 class _Split:
     """Matcher entries split once: those naming no community serve every cell alike; only those
-    naming communities are asked, per community, whether they serve it (`serves`)."""
+    naming communities are asked, per community, how they serve its members: made for them
+    ("targeted"), open to all ("open"), or not at all (made for other communities, and not said to
+    be open). Each entry is made once per run and shared by the cells (they are never changed)."""
 
-    def __init__(self) -> None:
-        self.open: list[dict] = []  # open to all, naming no community
-        self.named: list[tuple[Facts, dict]] = []  # (facts, extra keys of the entry)
+    def __init__(self, say_how: bool = True) -> None:
+        self.say_how = say_how  # whether entries carry "serves" (near misses do not)
+        self.open: list[dict] = []  # naming no community
+        self.named: list[tuple[frozenset[str], dict, dict | None]] = []  # (its communities, entry for them, for others)
 
     def add(self, f: Facts, extra: dict | None = None) -> None:
-        if f.communities:
-            self.named.append((f, extra or {}))
-        else:
-            self.open.append({"id": f.id, "serves": "open", **(extra or {})})
+        def entry(how: str) -> dict:
+            return {"id": f.id, "serves": how, **(extra or {})} if self.say_how else {"id": f.id, **(extra or {})}
 
-    def serving(self, community: str) -> list[dict]:
-        """Made for the community first, then open to all, each in the matcher's order."""
+        if f.communities:
+            self.named.append((f.communities, entry("targeted"), entry("open") if f.open_to_all else None))
+        else:
+            self.open.append(entry("open"))
+
+    def serving(self, community: str, limit: int | None = None) -> list[dict]:
+        """Made for the community first, then open to all, each in the matcher's order; the first
+        `limit` of them."""
         targeted, opened = [], []
-        for f, extra in self.named:
-            how = serves(f, community)
-            if how is not None:
-                (targeted if how == "targeted" else opened).append({"id": f.id, "serves": how, **extra})
-        return targeted + opened + self.open
+        for communities, mine, anyone in self.named:
+            if community in communities:
+                targeted.append(mine)
+            elif anyone is not None:
+                opened.append(anyone)
+        return (targeted + opened + self.open)[:limit]
 
 
 # -- output -------------------------------------------------------------------------------------

@@ -264,17 +264,33 @@ HARD_RULES = (rule_relocation, rule_hours, rule_duration, rule_stipend, rule_fee
 RULE_NAMES = tuple(rule.__name__.removeprefix("rule_") for rule in HARD_RULES)  # as Conflict.rule names them
 
 
+# Everything each rule reads of the candidate. Two candidates with the same key get the same Check
+# from a rule for every program, so a batch (or the gap map's hundreds of runs) works each out once;
+# a test holds the cached matcher to an uncached one. A key of None: the rule is SILENT for everyone.
+RULE_KEYS = {
+    rule_relocation: lambda c: (c.profile.relocate, c.profile.country, c.city, c.profile.max_weeks_away),
+    rule_hours: lambda c: c.profile.hours_per_week,
+    rule_duration: lambda c: c.profile.weeks,
+    rule_stipend: lambda c: None if c.need_usd_month is None else tuple(sorted(c.profile.min_stipend.items())),
+    rule_fee: lambda c: c.profile.no_fee or None,
+    rule_region: lambda c: (c.profile.country, c.profile.citizenship),
+    rule_stage: lambda c: c.profile.stage,
+    rule_age: lambda c: c.profile.age,
+}
+CACHED_KEYS = 2048  # at most this many (rule, key) rows of Checks are kept (a row is one per program)
+
+
 # -- the soft preferences -------------------------------------------------------------------
 
 def preferences(f: Facts, c: Candidate, today: dt.date) -> tuple[float, list[str], tuple[str, ...]]:
     """Points for what the candidate would like, their reasons, and status unknowns."""
     score, reasons, unknowns = 0.0, [], ()
     p = c.profile
-    shared = sorted(f.communities.intersection(p.communities))
+    shared = f.communities and p.communities and sorted(f.communities.intersection(p.communities))
     if shared:
         score += 3
         reasons.append(f"made for your community: {', '.join(shared)}")
-    areas = sorted(f.areas.intersection(p.interests))
+    areas = f.areas and p.interests and sorted(f.areas.intersection(p.interests))
     if areas:
         score += 2 * min(len(areas), 2)
         reasons.append(f"covers your interests: {', '.join(areas)}")
@@ -342,12 +358,6 @@ def evaluate(f: Facts, c: Candidate) -> tuple[list[Conflict], list[str], list[st
     return conflicts, reasons, unknowns
 
 
-def _rank(entry: dict, by_id: dict[str, Facts]) -> tuple:
-    """ORDER_RULE as a sort key."""
-    return (bool(entry["unknown_rules"]), by_id[entry["id"]].status == "paused", -entry["score"],
-            len(entry["unknowns"]), entry["id"])
-
-
 class Matcher:
     """The catalog's programs and templates, ordered once; `match` runs one profile against them."""
 
@@ -358,6 +368,24 @@ class Matcher:
         self.templates = [f for f in ordered if f.kind == "template"]
         self.rates = rates
         self.by_id = {f.id: f for f in ordered}
+        self.paused = frozenset(f.id for f in ordered if f.status == "paused")
+        self._checks: dict[tuple, list[Check | None]] = {}
+
+    def _rows(self, c: Candidate, template: bool) -> list[tuple[Any, str, list[Check | None]]]:
+        """(rule, name, cached Checks by program position) for each rule that can speak to c."""
+        rows, size = [], len(self.templates if template else self.programs)
+        for rule, name in zip(HARD_RULES, RULE_NAMES, strict=True):
+            key = RULE_KEYS[rule](c)
+            if key is None:
+                continue
+            slot = (template, name, key)
+            row = self._checks.get(slot)
+            if row is None:
+                if len(self._checks) >= CACHED_KEYS:
+                    self._checks.clear()  # a batch of wildly varied candidates: start again, memory stays flat
+                row = self._checks[slot] = [None] * size
+            rows.append((rule, name, row))
+        return rows
 
     @classmethod
     def of(cls, catalog: Any) -> Matcher:
@@ -366,36 +394,45 @@ class Matcher:
     def match(self, profile: Profile, today: dt.date) -> Result:
         c = prepare(profile, self.rates)
         result = Result(profile)
-        for f in self.programs:
-            entry = self._entry(f, c, today)
+        rules = self._rows(c, template=False)
+        for i, f in enumerate(self.programs):
+            entry = self._entry(f, i, c, today, rules)
             if entry is None:
                 continue
             (result.near_misses if "conflict" in entry else result.matches).append(entry)
         served = {com for m in result.matches for com in self.by_id[m["id"]].communities}
-        for f in self.templates:
-            entry = self._entry(f, c, today, near=False)
+        rules = self._rows(c, template=True)
+        for i, f in enumerate(self.templates):
+            entry = self._entry(f, i, c, today, rules, near=False)
             if entry is not None:
                 unserved = sorted(f.communities.intersection(profile.communities) - served)
                 if unserved:
                     entry["reasons"].append(f"nobody runs this format for your community ({', '.join(unserved)}) "
                                             "yet")
                 result.formats.append(entry)
+        paused = self.paused
         for entries in (result.matches, result.near_misses, result.formats):
-            entries.sort(key=lambda entry: _rank(entry, self.by_id))
+            # ORDER_RULE as a sort key
+            entries.sort(key=lambda e: (bool(e["unknown_rules"]), e["id"] in paused, -e["score"], len(e["unknowns"]),
+                                        e["id"]))
         return result
 
-    def _entry(self, f: Facts, c: Candidate, today: dt.date, near: bool = True) -> dict | None:
+    def _entry(self, f: Facts, i: int, c: Candidate, today: dt.date, rules: Sequence[tuple[Any, str, list]],
+               near: bool = True) -> dict | None:
         conflict, reasons, unknowns, unknown_rules = None, [], [], []
-        for rule, name in zip(HARD_RULES, RULE_NAMES, strict=True):
-            check = rule(f, c)
-            if check.conflict is not None:
+        for rule, name, row in rules:
+            check = row[i]
+            if check is None:
+                check = row[i] = rule(f, c)
+            found, reason, unknown = check
+            if found is not None:
                 if conflict is not None or not near:
                     return None  # two conflicts: neither a match nor a near miss
-                conflict = check.conflict
-            elif check.reason:
-                reasons.append(check.reason)
-            if check.unknowns:
-                unknowns.extend(check.unknowns)
+                conflict = found
+            elif reason:
+                reasons.append(reason)
+            if unknown:
+                unknowns.extend(unknown)
                 unknown_rules.append(name)
         score, liked, status_unknowns = preferences(f, c, today)
         unknowns.extend(status_unknowns)
@@ -404,7 +441,7 @@ class Matcher:
         # score: points for what the candidate asked for (never negative); the reasons that earn
         # them come first, then the constraints it fits.
         entry = {"id": f.id, "kind": f.kind, "score": round(score, 2),
-                 "reasons": liked + reasons, "unknowns": [u + ": check with the organiser" for u in unknowns],
+                 "reasons": liked + reasons, "unknowns": [_to_check(u) for u in unknowns],
                  "unknown_rules": unknown_rules}
         if conflict is not None:
             entry.update(rule=conflict.rule, conflict=conflict.text, change=conflict.change,
@@ -420,6 +457,11 @@ def bare_hard_constraints(programs: Sequence[Facts], candidates: Sequence[Candid
             if all(rule(f, c).conflict is None for rule in HARD_RULES):
                 fitting += 1
     return fitting
+
+
+@lru_cache(maxsize=4096)  # a few hundred distinct sentences recur across a batch
+def _to_check(unknown: str) -> str:
+    return unknown + ": check with the organiser"
 
 
 # -- batches --------------------------------------------------------------------------------

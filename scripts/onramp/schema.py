@@ -10,15 +10,15 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from .problems import Finding, InputError, Problem, dotted
+
+if TYPE_CHECKING:  # the Python validator is imported only when a record is invalid (0.1 s a run)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 KINDS = ("program", "template", "community")
 DEFS = "defs.schema.json"
@@ -39,15 +39,6 @@ class Schemas:
         if missing or DEFS not in self.documents:
             raise InputError([Problem(str(folder / name), 1, 1, "E009", "cannot read the file (it is missing); "
                                       "expected the schema Onramp ships") for name in missing or [DEFS]])
-        resources = [(self._uri(name), Resource.from_contents(doc, default_specification=DRAFT202012))
-                     for name, doc in self.documents.items()]
-        self._registry = Registry().with_resources(resources)
-        # Two compilations of the same schemas: the Rust one answers "valid?" for every record
-        # fast; the Python one, asked only about invalid records, gives the detailed errors.
-        self.validators = {
-            kind: Draft202012Validator({"$ref": self._uri(f"{kind}.schema.json")}, registry=self._registry)
-            for kind in KINDS
-        }
         for name, doc in self.documents.items():
             try:
                 jsonschema_rs.meta.validate(doc)  # fast; Python's check_schema costs 0.2 s a run
@@ -58,7 +49,8 @@ class Schemas:
         try:
             fast_registry = jsonschema_rs.Registry([(self._uri(name), doc) for name, doc in self.documents.items()])
             self._fast_registry = fast_registry
-            self._documents: dict[str, tuple] = {}
+            self._documents: dict[str, Any] = {}  # schema file name -> its Rust validator
+            self._explainers: dict[str, Draft202012Validator] = {}  # ... and its Python one, once needed
             self.fast = {
                 kind: jsonschema_rs.validator_for({"$ref": self._uri(f"{kind}.schema.json")}, registry=fast_registry)
                 for kind in KINDS
@@ -67,6 +59,25 @@ class Schemas:
             where = getattr(err, "json_path", None) or "/".join(map(str, getattr(err, "path", ()))) or "the schema"
             raise InputError([Problem(str(folder), 1, 1, "E109", f"a schema in this folder is not a valid JSON Schema "
                                       f"({_first_line(err)} at {where}); expected the schemas Onramp ships")]) from None
+
+    # Two compilations of the same schemas: the Rust one (self.fast) answers "valid?" for every
+    # record fast; the Python one, built only when a record is invalid, gives the detailed errors.
+    @cached_property
+    def _registry(self) -> Any:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        return Registry().with_resources([(self._uri(name), Resource.from_contents(
+            doc, default_specification=DRAFT202012)) for name, doc in self.documents.items()])
+
+    def _detailed(self, ref: dict) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(ref, registry=self._registry)
+
+    @cached_property
+    def validators(self) -> dict[str, Draft202012Validator]:
+        return {kind: self._detailed({"$ref": self._uri(f"{kind}.schema.json")}) for kind in KINDS}
 
     def _uri(self, name: str) -> str:
         return (self.folder / name).resolve().as_uri()
@@ -130,16 +141,17 @@ class Schemas:
         """
         if name not in self._documents:
             ref = {"$ref": self._uri(name)}
-            self._documents[name] = (jsonschema_rs.validator_for(ref, registry=self._fast_registry),
-                                     Draft202012Validator(ref, registry=self._registry))
-        fast, detailed = self._documents[name]
+            self._documents[name] = jsonschema_rs.validator_for(ref, registry=self._fast_registry)
+        fast = self._documents[name]
         try:
             if fast.is_valid(data):
                 return []
         except (ValueError, TypeError):
             pass  # the detailed validator says what is wrong
         findings: list[Finding] = []
-        for error in detailed.iter_errors(data):
+        if name not in self._explainers:
+            self._explainers[name] = self._detailed({"$ref": self._uri(name)})
+        for error in self._explainers[name].iter_errors(data):
             findings.extend(self._translate(error))
             if len(findings) > MAX_FINDINGS:
                 break

@@ -11,7 +11,8 @@ import datetime as dt
 import gc
 import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -64,12 +65,22 @@ class RecordFile:
         """Every (path, value) in the record, computed once and shared by the rules."""
         return walk(self.data)
 
+    @cached_property
+    def by_key(self) -> dict[Any, list[tuple[tuple, Any]]]:
+        """The nodes grouped by their last key: rules about one field name wherever it appears
+        (dates, urls, currencies) read their few nodes instead of every node of the record."""
+        index: dict[Any, list[tuple[tuple, Any]]] = {}
+        for node in self.nodes:
+            if node[0]:
+                index.setdefault(node[0][-1], []).append(node)
+        return index
 
-def folder_kind(path: Path) -> str | None:
+
+def folder_kind(path: Path | str) -> str | None:
     """The kind implied by the nearest catalog folder above the file, if any."""
-    for parent in path.parents:
-        if parent.name in FOLDER_KIND:
-            return FOLDER_KIND[parent.name]
+    for name in reversed(os.path.dirname(path).split(os.sep)):
+        if name in FOLDER_KIND:
+            return FOLDER_KIND[name]
     return None
 
 
@@ -100,7 +111,11 @@ def record_files(folder: Path) -> list[Path]:
                 stack.append(path)
             elif path.suffix.lower() in RECORD_LIKE_SUFFIXES or (entry.is_symlink() and path.is_dir()):
                 out.append(path)
-    return sorted(out)
+    return sorted(out, key=_path_order)
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    return path.parts  # the order of sorting Paths themselves, without their slow comparisons
 
 
 def catalog_files(root: Path) -> list[Path]:
@@ -112,7 +127,7 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         out.extend(record_files(path) if path.is_dir() else [path])
-    return sorted(set(out))
+    return sorted(set(out), key=_path_order)
 
 
 def absolute(path: Path) -> Path:
@@ -121,17 +136,19 @@ def absolute(path: Path) -> Path:
 
 
 def shown(path: Path, base: Path) -> str:
-    try:
-        return str(absolute(path).relative_to(absolute(base)))
-    except ValueError:
-        return str(path)
+    """path relative to base when it is inside it, else as given (strings: thousands a run)."""
+    full, folder = os.path.abspath(path), os.path.abspath(base)
+    if full == folder:
+        return "."
+    inside = folder.rstrip(os.sep) + os.sep
+    return full[len(inside):] if full.startswith(inside) else str(path)
 
 
 def read_record(path: Path, base: Path, root: Path | None = None) -> RecordFile:
     name = shown(path, base)
     refused = _refusal(path, name, root)
     loaded = Loaded(name, problems=[refused]) if refused else load_file(path, name)
-    kind = folder_kind(absolute(path))
+    kind = folder_kind(os.path.abspath(path))
     if kind is None and loaded.ok and loaded.data.get("kind") in KINDS:
         kind = loaded.data["kind"]
     return RecordFile(loaded, path, kind)
@@ -139,17 +156,22 @@ def read_record(path: Path, base: Path, root: Path | None = None) -> RecordFile:
 
 def _refusal(path: Path, name: str, root: Path | None) -> Problem | None:
     """Why a path found as a record is not read at all, if it is not: never echo what it holds."""
-    if path.is_symlink() and path.is_dir():
+    try:
+        mode = os.lstat(path).st_mode  # one look at the file; Path's is_* would take three
+    except (OSError, ValueError):
+        mode = 0  # missing or unnameable: load_file says why it cannot be read
+    link = stat.S_ISLNK(mode)
+    if link and path.is_dir():
         return Problem(name, 1, 1, "E009", "is a symbolic link to a folder; expected record files in "
                                                 "plain folders of the catalog")
-    if path.is_dir() and not path.is_symlink():
+    if stat.S_ISDIR(mode):
         try:
             os.listdir(path)
         except OSError as err:
             return Problem(name, 1, 1, "E009", f"cannot list the folder ({err.strerror}); expected a "
                                                     "readable folder of records")
         return Problem(name, 1, 1, "E009", "is a folder; expected a record file")
-    if root is not None and path.is_symlink():
+    if root is not None and link:
         target = Path(os.path.realpath(path))  # unlike resolve(), never raises on a link loop
         if not target.is_relative_to(root.resolve()):
             return Problem(name, 1, 1, "E009", "is a symbolic link to a file outside the catalog; "
@@ -185,21 +207,22 @@ def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
     schemas = Schemas(root / "schemas")
     context = Context(today or dt.date.today(), read_rates(root, schemas)[0])
     targets = expand(paths)
-    wanted = {absolute(p) for p in targets}
-    everything = {absolute(p): p for p in catalog_files(root)} | {absolute(p): p for p in targets}
+    wanted = {os.path.abspath(p) for p in targets}
+    everything = {os.path.abspath(p): p for p in catalog_files(root)} | {os.path.abspath(p): p for p in targets}
     # Records are trees of plain dicts and lists, with no reference cycles; pausing the cyclic
     # garbage collector while thousands of them accumulate saves it re-scanning them all.
     paused = gc.isenabled()
     gc.disable()
     try:
         files = [read_record(p, base, root) for p in everything.values()]
+        chosen = [full in wanted for full in everything]
         for rf in files:
             check_record(rf, schemas, context)
         check_catalog(files)
     finally:
         if paused:
             gc.enable()
-    problems = [p for rf in files if absolute(rf.path) in wanted for p in positioned(rf)]
+    problems = [p for rf, asked in zip(files, chosen, strict=True) if asked for p in positioned(rf)]
     return sorted(problems), len(targets), files
 
 
@@ -274,9 +297,9 @@ def rule_kind_matches_folder(rf: RecordFile, context: Context) -> Iterator[Findi
 
 
 def rule_dates(rf: RecordFile, context: Context) -> Iterator[Finding]:
-    for path, value in rf.nodes:
-        key = path[-1] if path else None
-        if key not in DATE_KEYS or not isinstance(value, str) or not _DATE_SHAPE.match(value):
+    for path, value in _named(rf, DATE_KEYS):
+        key = path[-1]
+        if not isinstance(value, str) or not _DATE_SHAPE.match(value):
             continue
         try:
             day = dt.date.fromisoformat(value)
@@ -289,9 +312,16 @@ def rule_dates(rf: RecordFile, context: Context) -> Iterator[Finding]:
                                   "expected a date that is not in the future", path)
 
 
+def _named(rf: RecordFile, keys: Iterable[str]) -> Iterator[tuple[tuple, Any]]:
+    """The nodes whose last key is one of keys."""
+    index = rf.by_key
+    for key in keys:
+        yield from index.get(key, ())
+
+
 def rule_ranges(rf: RecordFile, context: Context) -> Iterator[Finding]:
     for path, value in rf.nodes:
-        if isinstance(value, dict) and set(value) == {"min", "max"}:
+        if isinstance(value, dict) and len(value) == 2 and "min" in value and "max" in value:
             low, high = value["min"], value["max"]
             if _number(low) and _number(high) and low > high:
                 yield Finding("E206", f"{dotted(path)}.min is {low} but max is {high}; "
@@ -299,8 +329,8 @@ def rule_ranges(rf: RecordFile, context: Context) -> Iterator[Finding]:
 
 
 def rule_urls(rf: RecordFile, context: Context) -> Iterator[Finding]:
-    for path, value in rf.nodes:
-        if path and path[-1] in URL_KEYS and isinstance(value, str) and not is_web_url(value) \
+    for path, value in _named(rf, URL_KEYS):
+        if isinstance(value, str) and not is_web_url(value) \
                 and not (path[0] == "design" and value in CITATION_WORDS):
             yield Finding("E207", f"{dotted(path)} is {value[:80]!r}; expected an http:// or https:// URL", path)
 
@@ -328,8 +358,8 @@ def rule_cited_sources(rf: RecordFile, context: Context) -> Iterator[Finding]:
     """A design figure's or reported cost's `source` must be one of the record's sources, so every
     line of a brief leads to a page someone read (or says plainly that it is an estimate)."""
     urls = {s.get("url") for s in rf.data.get("sources") or [] if isinstance(s, dict)}
-    for path, value in rf.nodes:
-        if path and _is_citation(path) and isinstance(value, str) and is_web_url(value) and value not in urls:
+    for path, value in rf.by_key.get("source", ()):
+        if _is_citation(path) and isinstance(value, str) and is_web_url(value) and value not in urls:
             plainly = ", or 'estimate' with the basis said plainly" if path[0] == "design" else ""
             yield Finding("E216", f"{dotted(path)} {value[:80]!r} is not among this record's sources; expected "
                                   f"one of the sources[].url values{plainly}", path)
@@ -392,7 +422,7 @@ def rule_reserved_id(rf: RecordFile, context: Context) -> Iterator[Finding]:
 
 
 def rule_currencies(rf: RecordFile, context: Context) -> Iterator[Finding]:
-    yield from currency_findings(rf.nodes, context.rates)
+    yield from currency_findings(rf.by_key.get("currency", ()), context.rates)
 
 
 def currency_findings(nodes: list[tuple[tuple, Any]], rates: Rates | None) -> Iterator[Finding]:
@@ -525,13 +555,17 @@ def walk(value: Any) -> list[tuple[tuple, Any]]:
     """Every (path, value) in a record, parents before children (an explicit stack: it is hot)."""
     out: list[tuple[tuple, Any]] = []
     stack = [((), value)]
+    push, keep = stack.append, out.append
     while stack:
-        path, value = stack.pop()
-        out.append((path, value))
+        node = stack.pop()
+        keep(node)
+        path, value = node
         if isinstance(value, dict):
-            stack.extend((path + (key,), child) for key, child in value.items())
+            for key, child in value.items():
+                push((path + (key,), child))
         elif isinstance(value, list):
-            stack.extend((path + (index,), child) for index, child in enumerate(value))
+            for index, child in enumerate(value):
+                push((path + (index,), child))
     return out
 
 
