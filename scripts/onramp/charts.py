@@ -4,14 +4,17 @@ behind it, so a reader who cannot see the image gets the same figures."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import json
+import subprocess
+import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
-import vl_convert
 
 from .catalog import Catalog, Record
 from .facts import MONTHS, Facts
@@ -48,6 +51,13 @@ def data_charts(catalog: Catalog, today: dt.date) -> list[Chart]:
     designs, not programs, and are left out)."""
     programs = catalog.programs
     facts = [catalog.facts[p.id] for p in programs]
+    try:
+        return _charts(programs, facts, catalog, today)
+    finally:
+        _stop_drawing()
+
+
+def _charts(programs: list[Record], facts: list[Facts], catalog: Catalog, today: dt.date) -> list[Chart]:
     return [
         stipend_chart(facts, catalog.rates.as_of),
         hours_chart(facts, catalog),
@@ -68,7 +78,50 @@ def data_charts(catalog: Catalog, today: dt.date) -> list[Chart]:
 def render(chart: alt.TopLevelMixin) -> str:
     """The chart as SVG text; Vega escapes every label it draws, so record text is safe in it."""
     chart = chart.configure(font=FONT, background="white").configure_view(stroke=None)
-    return vl_convert.vegalite_to_svg(chart.to_json())
+    return _draw(chart.to_json())
+
+
+# vl-convert draws with a V8 engine that holds about 85 MB for the life of the process that starts
+# it. Drawn in a child process (one for all the charts), that memory is returned as soon as the
+# charts are done instead of being carried through the rest of a build, whose peak it would raise.
+_DRAWER = ("import json, sys, vl_convert\n"
+           "for line in sys.stdin:\n"
+           "    try:\n"
+           "        out = {'svg': vl_convert.vegalite_to_svg(json.loads(line))}\n"
+           "    except Exception as err:\n"
+           "        out = {'error': f'{type(err).__name__}: {err}'}\n"
+           "    sys.stdout.write(json.dumps(out) + '\\n')\n"
+           "    sys.stdout.flush()\n")
+_drawer: subprocess.Popen | None = None  # started by the first chart, stopped by data_charts or at exit
+
+
+def _draw(spec: str) -> str:
+    global _drawer
+    if _drawer is None or _drawer.poll() is not None:
+        _drawer = subprocess.Popen([sys.executable, "-c", _DRAWER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   text=True, encoding="utf-8")
+    _drawer.stdin.write(json.dumps(spec) + "\n")
+    _drawer.stdin.flush()
+    answer = _drawer.stdout.readline()
+    if not answer:
+        _stop_drawing()
+        raise RuntimeError("the chart renderer (vl-convert, in a child process) stopped without drawing")
+    out = json.loads(answer)
+    if "error" in out:
+        raise RuntimeError(f"vl-convert could not draw a chart: {out['error']}")
+    return out["svg"]
+
+
+def _stop_drawing() -> None:
+    global _drawer
+    if _drawer is not None:
+        _drawer.stdin.close()
+        _drawer.wait(timeout=60)
+        _drawer.stdout.close()
+        _drawer = None
+
+
+atexit.register(_stop_drawing)
 
 
 def bin_labels(edges: tuple[int, ...]) -> list[str]:
