@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gzip
-import http.server
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
+from onramp.localhost import serving
 from onramp.site import build_site
 
 from .browser import launch
@@ -38,24 +36,6 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     return build_site(ROOT, tmp_path_factory.mktemp("site") / "site")
-
-
-@contextlib.contextmanager
-def serving(folder: Path):
-    """A built site served over HTTP on a free local port, as a reader's browser would fetch it."""
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)
-
-        def log_message(self, *args) -> None:  # keep the test output readable
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 def search_pages(site: Path) -> list[dict]:

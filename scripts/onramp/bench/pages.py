@@ -9,16 +9,14 @@ browser tests are; nothing is fetched from the network.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
+from ..localhost import serving
 from ..synthetic import REPO
 from .figures import Figure
 
@@ -30,22 +28,6 @@ BUDGETS = {"": ("home page", 500), "programs/": ("programs list", 1024), "find/"
 LIGHTHOUSE_PAGES = ("", "programs/", "find/", "gaps/", "programs/mats/")
 LIGHTHOUSE = REPO / "bench" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-
-
-@contextlib.contextmanager
-def serving(folder: Path):
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def first_visit_bytes(browser, url: str) -> int:
@@ -77,11 +59,11 @@ def bench_pages(site: Path, programs: int, profiles: int) -> list[Figure]:
     with serving(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for path, (name, budget) in BUDGETS.items():
-            kib = first_visit_bytes(browser, base + path) / 1024
+            kib = first_visit_bytes(browser, f"{base}/{path}") / 1024
             figures.append(Figure(f"weight-{name.split()[0].lower()}", f"first visit to the {name}, {programs} "
                                   "programs, KiB", kib, budget, "KiB"))
         page = browser.new_page()
-        page.goto(base + "find/")
+        page.goto(f"{base}/find/")
         page.wait_for_function("window.onramp && window.onramp.data")
         timings = page.evaluate("""(profiles) => {
             const { match, bareHardRules, data } = window.onramp;
@@ -110,11 +92,11 @@ def bench_lighthouse(site: Path, pages: tuple[str, ...] = LIGHTHOUSE_PAGES) -> l
     if not LIGHTHOUSE.exists():
         raise SystemExit("bench: Lighthouse is not installed; `make bench` installs it (npm ci in bench/)")
     lowest: dict[str, tuple[float, str]] = {}
-    with serving(site) as base, tempfile.TemporaryDirectory(prefix="onramp-lighthouse-") as tmp:
+    with serving(site, compress=True) as base, tempfile.TemporaryDirectory(prefix="onramp-lighthouse-") as tmp:
         for path in pages:
             out = Path(tmp) / "report.json"
             done = subprocess.run(
-                ["node", str(LIGHTHOUSE), base + path, f"--chrome-path={CHROMIUM}", "--quiet", "--output=json",
+                ["node", str(LIGHTHOUSE), f"{base}/{path}", f"--chrome-path={CHROMIUM}", "--quiet", "--output=json",
                  f"--output-path={out}", "--only-categories=" + ",".join(CATEGORIES),
                  "--chrome-flags=--headless=new " + " ".join(CHROMIUM_ARGS)],
                 capture_output=True, text=True, timeout=300)
