@@ -15,8 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..problems import printable
 from ..synthetic import REPO
-from .figures import Figure, results, table_lines, update_docs, write_results
+from .figures import Figure, results, table_lines, unsafe_output, update_docs, write_results
 
 FULL = {"records": 10_000, "candidates": 4_000, "programs": 1_000, "sizes": (1_000, 4_000), "profiles": 1_000,
         "runs": 3, "build_runs": 1}
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=REPO / "bench" / "results.json",
                         help="where to write the results (default bench/results.json)")
     args = parser.parse_args(argv)
+    refused = unsafe_output(args.output)
+    if refused:  # said now, not after twenty minutes of measuring
+        parser.error(printable(refused))
     from .pages import bench_lighthouse, bench_pages
     from .speed import bench_build, bench_gaps, bench_hostile, bench_match, bench_validate
 

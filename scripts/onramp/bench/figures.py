@@ -64,6 +64,22 @@ def results(figures: list[Figure], mode: str, seconds: float, date: str) -> dict
             "figures": [{**asdict(f), "met": f.met} for f in figures]}
 
 
+def unsafe_output(path: Path) -> str | None:
+    """Why the bench may not write its results to path, or None: a new file, or one the bench
+    wrote before (never a file of someone else's, nor a folder)."""
+    if path.is_dir():
+        return f"{path} is a folder; expected a file name for the results, e.g. bench/results.json"
+    if path.exists() or path.is_symlink():
+        try:
+            old = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            old = None
+        if not (isinstance(old, dict) and {"date", "mode", "machine", "figures"} <= old.keys()):
+            return (f"{path} exists and is not a results file the bench wrote; expected a new file or an "
+                    "earlier bench/results.json (nothing else is overwritten)")
+    return None
+
+
 def write_results(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
