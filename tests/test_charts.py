@@ -3,6 +3,7 @@ catalog's programs as the records state them (counted here again, from the recor
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from dataclasses import replace
 
@@ -128,6 +129,22 @@ def test_the_calendar_lists_only_programs_with_windows_and_calls_them_a_pattern(
     for words in (chart.caption, chart.alt):
         assert "recorded past and present" in words.lower() and "pattern" in words and "not" in words
         assert "deadlines" in words
+
+
+def test_past_a_few_dozen_programs_the_calendar_counts_programs_by_month(catalog, monkeypatch) -> None:
+    """A row per program would make a chart thousands of rows tall (and overflow Vega's stack at 4,000
+    programs): past CALENDAR_ROWS it draws a bar a month; the table still lists every window."""
+    programs = catalog.programs
+    facts = [catalog.facts[p.id] for p in programs]
+    rows = calendar_chart(programs, facts, TODAY)
+    monkeypatch.setattr("onramp.charts.CALENDAR_ROWS", 2)
+    bars = calendar_chart(programs, facts, TODAY)
+    assert bars.rows == rows.rows
+    assert bars.alt.startswith("Bar chart") and rows.alt.startswith("Heatmap")
+    assert "each bar counts the programs that had a window open in its month" in bars.caption
+    assert "Programs with a window open" in bars.svg and "Programs with a window open" not in rows.svg
+    label = html.escape(rows.rows[0][0].split(" (")[0])  # as the SVG writes it
+    assert label in rows.svg and label not in bars.svg  # no row per program
 
 
 def test_a_window_marks_the_months_it_was_open_or_only_its_closing_month() -> None:

@@ -33,6 +33,9 @@ MONTH_ABBR = tuple(m[:3] for m in MONTHS)
 STIPEND_EDGES = (1000, 2500, 5000, 7500)  # USD a month
 HOUR_EDGES = (5, 10, 20, 30)  # hours a week; 30 is facts.FULL_TIME_HOURS, the full-time threshold
 WEEK_EDGES = (4, 9, 14, 27, 53)  # about 1, 2, 3, 6 and 12 months
+# The calendar has a row per program up to this many; past it, a bar a month. A chart thousands of
+# rows tall helps no reader, and Vega's sort over thousands of names overflows its stack.
+CALENDAR_ROWS = 80
 
 
 @dataclass(frozen=True)
@@ -350,17 +353,29 @@ def calendar_chart(programs: list[Record], facts: list[Facts], today: dt.date) -
             for month in window_months(opens, closes):
                 cells[program.name, month] = cells.get((program.name, month), False) or closes >= today.isoformat()
     names = list(dict.fromkeys(r[0] for r in rows))
-    label = short_names(names)
-    values = [{"program": label[name], "month": MONTH_ABBR[m - 1], "when": upcoming if ahead else past}
-              for (name, m), ahead in cells.items()]
-    chart = alt.Chart(alt.Data(values=values)).mark_rect(stroke="white", strokeWidth=1).encode(
-        x=alt.X("month:O", title=None, scale=alt.Scale(domain=list(MONTH_ABBR)), axis=alt.Axis(orient="top",
-                                                                                             labelAngle=0)),
-        y=alt.Y("program:N", title=None, sort=[label[n] for n in names], axis=alt.Axis(labelLimit=270)),
-        color=alt.Color("when:N", title="A recorded window that", scale=alt.Scale(domain=[past, upcoming],
-                                                                                  range=[PALE, INK]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal")),
-    ).properties(width=WIDTH, height=alt.Step(STEP - 4), autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    color = alt.Color("when:N", title="A recorded window that", scale=alt.Scale(domain=[past, upcoming],
+                                                                                range=[PALE, INK]),
+                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+    months = alt.Scale(domain=list(MONTH_ABBR))
+    if len(names) <= CALENDAR_ROWS:
+        label = short_names(names)
+        values = [{"program": label[name], "month": MONTH_ABBR[m - 1], "when": upcoming if ahead else past}
+                  for (name, m), ahead in cells.items()]
+        chart = alt.Chart(alt.Data(values=values)).mark_rect(stroke="white", strokeWidth=1).encode(
+            x=alt.X("month:O", title=None, scale=months, axis=alt.Axis(orient="top", labelAngle=0)),
+            y=alt.Y("program:N", title=None, sort=[label[n] for n in names], axis=alt.Axis(labelLimit=270)),
+            color=color,
+        ).properties(width=WIDTH, height=alt.Step(STEP - 4),
+                     autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    else:  # one bar a month: how many programs had a window open in it
+        per_month = Counter((m, ahead) for (_, m), ahead in cells.items())
+        values = [{"month": MONTH_ABBR[m - 1], "when": upcoming if ahead else past, "programs": n}
+                  for (m, ahead), n in sorted(per_month.items())]
+        chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
+            x=alt.X("month:O", title=None, scale=months, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("programs:Q", title="Programs with a window open", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=color,
+        ).properties(width=WIDTH - 80, height=200)
     closing = Counter(MONTHS[int(r[3][5:7]) - 1] for r in rows)
     busiest = ", ".join(f"{m} ({n})" for m, n in sorted(closing.items(), key=lambda mn: -mn[1])[:3])
     no_opening = sum(r[2] == UNKNOWN for r in rows)
@@ -368,8 +383,11 @@ def calendar_chart(programs: list[Record], facts: list[Facts], today: dt.date) -
                f"{plural(len(programs), 'program')} that record any: a pattern of when programs have taken "
                f"applications, not a list of future deadlines. For {no_opening} of the "
                f"{plural(len(rows), 'window')} the opening day is unknown, so only the closing month is marked; "
-               f"{len(programs) - len(names)} programs record no window.")
-    alt_text = (f"Heatmap of the months in which {len(rows)} recorded past and present application windows of "
+               f"{len(programs) - len(names)} programs record no window."
+               + ("" if len(names) <= CALENDAR_ROWS else f" With more than {CALENDAR_ROWS} programs, each bar "
+                  "counts the programs that had a window open in its month; the table lists every window."))
+    shape = "Heatmap" if len(names) <= CALENDAR_ROWS else "Bar chart"
+    alt_text = (f"{shape} of the months in which {len(rows)} recorded past and present application windows of "
                 f"{len(names)} programs were open; a pattern, not future deadlines."
                 + (f" Most windows closed in {busiest}." if rows else ""))
     return Chart("calendar", "Recorded application windows, past and present", caption, alt_text, render(chart),

@@ -22,7 +22,7 @@ from .profile import Profile
 
 WORLDWIDE_AT_LEAST = 200  # a region set this large is shown as "worldwide"
 # How the lists are ordered, in words: the CLI prints it and the Find page shows it, so that no
-# number has to be explained. `_rank` is the same rule as code.
+# number has to be explained. The sort key in `Matcher.match` is the same rule as code.
 ORDER_RULE = ("Programs that fit on known facts come first, then those that fit only because a fact is unknown; "
               "paused programs come after running ones. Within each group, programs that offer more of what you "
               "asked for come first: made for your community, covering your interests, paying a known stipend "

@@ -65,6 +65,12 @@ class RecordFile:
         """Every (path, value) in the record, computed once and shared by the rules."""
         return walk(self.data)
 
+    def forget_nodes(self) -> None:
+        """Drop nodes and by_key once the rules have read them: a catalog of ten thousand records
+        then keeps only their data, not three copies of their structure."""
+        self.__dict__.pop("nodes", None)
+        self.__dict__.pop("by_key", None)
+
     @cached_property
     def by_key(self) -> dict[Any, list[tuple[tuple, Any]]]:
         """The nodes grouped by their last key: rules about one field name wherever it appears
@@ -218,6 +224,7 @@ def check_paths(paths: list[Path], root: Path, today: dt.date | None = None,
         chosen = [full in wanted for full in everything]
         for rf in files:
             check_record(rf, schemas, context)
+            rf.forget_nodes()
         check_catalog(files)
     finally:
         if paused:
